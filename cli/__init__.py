@@ -1,0 +1,1 @@
+"""tsconv's command line, installed as the `tsconv_cli` package."""

@@ -1,0 +1,67 @@
+"""What every command shares: logging set-up and turning user errors into one line."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+
+QUIET = typer.Option("--quiet", "-q", help="Show only the result and errors.")
+VERBOSE = typer.Option("--verbose", "-v", help="Show info logs, TensorFlow's included.")
+DEBUG = typer.Option("--debug", help="Show the full traceback of an error.")
+
+
+def setup(quiet: bool = False, verbose: bool = False) -> int:
+    """Configures logging to stderr and TensorFlow's noise; returns Keras's `verbose`.
+
+    A terminal gets Keras's progress bar; a pipe or file gets one log line per
+    epoch on stderr instead, so stdout holds only the result.
+    """
+    if not verbose:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    interactive = sys.stderr.isatty() and sys.stdout.isatty()
+    if quiet:
+        level = logging.ERROR
+    elif verbose or not interactive:
+        level = logging.INFO
+    else:
+        level = logging.WARNING
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    log = logging.getLogger("tsconv")
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+    return 1 if interactive and not quiet else 0
+
+
+@contextmanager
+def user_errors(debug: bool) -> Iterator[None]:
+    """Shows a tsconv error as one line on stderr and exits with code 2.
+
+    Other exceptions are bugs and keep their traceback. tsconv is imported
+    only here, after the fact, so `--help` never loads TensorFlow.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo("interrupted; nothing was published.", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        from tsconv.errors import TsconvError
+
+        if debug or not isinstance(exc, TsconvError):
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def split_list(text: str | None) -> list[str] | None:
+    """`"a, b"` → `["a", "b"]`; None or empty → None."""
+    if not text:
+        return None
+    return [part.strip() for part in text.split(",") if part.strip()]

@@ -1,0 +1,161 @@
+"""The CLI in-process: the main job, and a one-line error with exit code 2 for bad input."""
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import MSFT, price_frame
+from tsconv_cli.main import app
+from typer.testing import CliRunner
+
+runner = CliRunner()
+FAST = ["--window", "20", "--epochs", "2", "--filters", "8", "--quiet"]
+
+
+def invoke(*args, cwd=None):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def fitted_run(prices_csv, tmp_path):
+    runs_dir = tmp_path / "runs"
+    result = invoke("fit", prices_csv, *FAST, "--name", "r1", "--runs-dir", runs_dir)
+    assert result.exit_code == 0, result.output
+    return runs_dir
+
+
+def test_fit_then_forecast(fitted_run, tmp_path):
+    assert (fitted_run / "latest").resolve() == (fitted_run / "r1").resolve()
+    out = tmp_path / "fc.csv"
+    result = invoke("forecast", "--horizon", "7", "--runs-dir", fitted_run, "--out", out, "--plot")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, index_col=0, parse_dates=True)
+    assert len(table) == 7 and table.index[0] == pd.Timestamp("2021-02-24")
+    assert out.with_suffix(".png").stat().st_size > 1000
+    assert "2021-02-24" in result.stdout
+
+
+def test_fit_reports_the_naive_forecast(prices_csv, tmp_path):
+    result = invoke("fit", prices_csv, *FAST, "--runs-dir", tmp_path / "runs")
+    assert result.exit_code == 0, result.output
+    assert "naive" in result.stdout and "test MAE model/naive" in result.stdout
+    metrics = json.loads(next((tmp_path / "runs").glob("2*/metrics.json")).read_text())
+    assert metrics["test"]["naive"]["mae"] > 0
+
+
+def test_forecast_with_input_csv(fitted_run, tmp_path):
+    path = tmp_path / "later.csv"
+    price_frame(rows=40, seed=9).to_csv(path, index=False)
+    out = tmp_path / "fc.csv"
+    result = invoke(
+        "forecast", "--horizon", "2", "--runs-dir", fitted_run, "--input", path, "--out", out
+    )
+    assert result.exit_code == 0, result.output
+
+
+def bad(result, match):
+    """Exit code 2, one error line naming the problem (last on stderr), no traceback.
+
+    Progress logs may come before it on stderr (a pipe gets INFO lines); stdout stays empty.
+    """
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr
+    assert match in errors[0], errors[0]
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "extra", "match"),
+    [
+        (None, [], "file not found"),
+        ("", [], "is empty"),
+        ("date,name\n2020-01-01,a\n2020-01-02,b\n", [], "no numeric column"),
+        (
+            "date,v\n2020-01-01,1\n2020-01-02,2\n",
+            ["--target", "Price"],
+            "target column 'Price' not found; the file has columns ['date', 'v']",
+        ),
+        ("date,v\n2020-01-01,1\n2020-01-02,x\n", [], "'v' holds text at line 3: 'x'"),
+        (
+            "date,v\n2020-01-01,1\n2020-01-02,\n2020-01-03,nan\n",
+            [],
+            "2 row(s) have missing or infinite values",
+        ),
+        ("date,v\n2020-01-01,1\n2020-01-01,2\n", [], "duplicate timestamp 2020-01-01"),
+        (
+            "date,v\n" + "".join(f"2020-01-{d:02d},{d}\n" for d in range(1, 29)),
+            ["--window", "20"],
+            "series too short: 27 usable rows",
+        ),
+    ],
+)
+def test_fit_bad_input(tmp_path, text, extra, match):
+    path = tmp_path / "data.csv"
+    if text is not None:
+        path.write_text(text)
+    runs_dir = tmp_path / "runs"
+    bad(invoke("fit", path, "--runs-dir", runs_dir, "--epochs", "1", *extra), match)
+    assert not runs_dir.exists() or not any(runs_dir.iterdir())  # nothing left behind
+
+
+@pytest.mark.parametrize(
+    ("window", "match"), [("0", "Received: window=0"), ("-5", "Received: window=-5")]
+)
+def test_fit_bad_window(prices_csv, tmp_path, window, match):
+    bad(invoke("fit", prices_csv, "--window", window, "--runs-dir", tmp_path / "r"), match)
+    assert not (tmp_path / "r").exists()
+
+
+def test_forecast_bad_horizon(fitted_run):
+    bad(invoke("forecast", "--horizon", "0", "--runs-dir", fitted_run), "Received: horizon=0")
+
+
+def test_forecast_without_a_run(tmp_path):
+    bad(invoke("forecast", "--runs-dir", tmp_path / "none"), "no run yet")
+
+
+def test_forecast_incompatible_run(fitted_run):
+    from tsconv import runs
+
+    run = fitted_run / "r1"
+    config = json.loads((run / "config.json").read_text())
+    config["format"] = 99
+    (run / "config.json").write_text(json.dumps(config))
+    runs._write_manifest(run)
+    bad(invoke("forecast", "--runs-dir", fitted_run), "run format 99; this tsconv reads format 1")
+
+
+def test_forecast_input_with_other_columns(fitted_run, tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("Date,Price\n2020-01-01,1\n2020-01-02,2\n")
+    bad(invoke("forecast", "--runs-dir", fitted_run, "--input", path), "'Close' not found")
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = invoke("fit", tmp_path / "missing.csv", "--debug")
+    assert result.exit_code != 0 and result.exc_info is not None
+    assert type(result.exception).__name__ == "InputError"
+
+
+def test_help_and_version():
+    assert invoke("--help").exit_code == 0
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("tsconv ")
+
+
+@pytest.mark.slow
+def test_main_job_on_the_embedded_prices(tmp_path):
+    """The README's main job: fit on datasets/msft.csv with defaults, forecast 30 days."""
+    runs_dir = tmp_path / "runs"
+    result = invoke("fit", MSFT, "--window", "100", "--runs-dir", runs_dir, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "naive" in result.stdout
+    out = tmp_path / "forecast.csv"
+    result = invoke("forecast", "--horizon", "30", "--runs-dir", runs_dir, "--out", out)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, index_col=0, parse_dates=True)
+    assert len(table) == 30
+    assert (table.index > pd.Timestamp("2017-11-10")).all()
+    assert (table.index.day_of_week < 5).all() and table.index[0] == pd.Timestamp("2017-11-13")

@@ -1,0 +1,56 @@
+"""tsconv: forecast time series with convolutional and attention Keras models.
+
+Importing tsconv registers its Keras models, so `keras.saving.load_model`
+reads any saved tsconv model with `safe_mode=True` and no `custom_objects`.
+"""
+
+import importlib.metadata
+import logging
+
+from tsconv.calendar import future_index, infer_frequency
+from tsconv.data import Series, load_csv
+from tsconv.errors import InputError, RunError, TsconvError
+from tsconv.forecaster import Forecaster
+from tsconv.jobs import FitReport, ForecastReport, fit_csv, forecast_run
+from tsconv.models import MODELS, CausalConvForecaster, build_model
+from tsconv.rollout import recursive_rollout
+from tsconv.scaling import StandardScaler
+from tsconv.windowing import Windows, make_windows, split_rows
+
+try:
+    __version__ = importlib.metadata.version("tsconv")
+except importlib.metadata.PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0+local"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def load(path: str) -> Forecaster:
+    """Loads a run directory (see `Forecaster.load`)."""
+    return Forecaster.load(path)
+
+
+__all__ = [
+    "MODELS",
+    "CausalConvForecaster",
+    "FitReport",
+    "ForecastReport",
+    "Forecaster",
+    "InputError",
+    "RunError",
+    "Series",
+    "StandardScaler",
+    "TsconvError",
+    "Windows",
+    "__version__",
+    "build_model",
+    "fit_csv",
+    "forecast_run",
+    "future_index",
+    "infer_frequency",
+    "load",
+    "load_csv",
+    "make_windows",
+    "recursive_rollout",
+    "split_rows",
+]

@@ -1,0 +1,347 @@
+"""CSV → `Series`: find the time column, pick the target, validate, fill gaps.
+
+Every problem a user can fix raises `InputError` with a one-line message that
+names the column and the file line (header = line 1) and says what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tsconv.calendar import infer_frequency
+from tsconv.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+TIME_COLUMN_NAMES = ("date", "datetime", "time", "timestamp", "ds")
+PRICE_TARGETS = ("adj close", "adj_close", "adjclose", "adjusted close", "close")
+FILL_METHODS = ("ffill", "interpolate", "drop")
+
+
+@dataclass
+class Series:
+    """A validated time series: a target column plus optional feature columns.
+
+    Attributes:
+        frame: `pd.DataFrame` indexed by time (a `DatetimeIndex`, or a
+            `RangeIndex` of step numbers when the file has no time column),
+            with the target first, then the features, all float64 and finite.
+        target: name of the column to forecast.
+        features: names of extra input columns.
+        time_column: name of the time column, or None.
+        freq: pandas frequency string (e.g. `"B"`, `"MS"`), or None for step numbers.
+        regular: False when the spacing of timestamps varies beyond the frequency.
+        source: where the data came from (a path), for the run's record.
+    """
+
+    frame: pd.DataFrame
+    target: str
+    features: list[str] = field(default_factory=list)
+    time_column: str | None = None
+    freq: str | None = None
+    regular: bool = True
+    source: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        """Target then features: the channel order the models see."""
+        return [self.target, *self.features]
+
+    @property
+    def values(self) -> np.ndarray:
+        """`(rows, channels)` float64 array in `columns` order."""
+        return self.frame[self.columns].to_numpy(dtype=np.float64)
+
+    @property
+    def index(self) -> pd.Index:
+        return self.frame.index
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def load_csv(
+    path: str | os.PathLike,
+    target: str | None = None,
+    features: list[str] | None = None,
+    time_column: str | None = None,
+    fill: str | None = None,
+) -> Series:
+    """Reads a CSV file into a validated `Series`.
+
+    Args:
+        path: CSV file with a header row.
+        target: column to forecast. Default: `Adj Close` or `Close` when
+            present (price files), otherwise the only numeric column.
+        features: extra numeric columns used as model inputs.
+        time_column: name of the time column. Default: a column named like
+            `date`/`time`/`timestamp`, else the first text column whose
+            values all parse as dates. Without one, rows are numbered steps.
+        fill: what to do with missing or non-finite values in the used
+            columns: `"ffill"`, `"interpolate"` (linear) or `"drop"`.
+            Default None: refuse them with an error that says where they are.
+
+    Returns:
+        A `Series`, sorted by time, with its frequency inferred.
+
+    Raises:
+        InputError: for a missing, empty or unreadable file, a missing or
+            non-numeric column, unparseable or duplicate timestamps, or
+            missing values without `fill`.
+
+    Example:
+    >>> s = load_csv("datasets/msft.csv")
+    >>> s.target, s.freq, s.values.shape
+    ('Close', 'B', (7983, 1))
+    """
+    raw = _read(path)
+    columns = list(raw.columns)
+    time_column = _find_time_column(raw, time_column)
+    stamps = _parse_times(raw, time_column) if time_column else None
+    target = _pick_target(raw, target, time_column)
+    features = _check_features(raw, features or [], target, time_column)
+
+    used = [target, *features]
+    frame = pd.DataFrame({name: _to_numbers(raw[name], name) for name in used})
+    frame = _handle_missing(frame, stamps, fill)
+    if stamps is not None:
+        stamps = stamps.loc[frame.index]
+        _reject_duplicates(stamps)
+        frame.index = pd.DatetimeIndex(stamps.to_numpy(), name=time_column)
+        if not frame.index.is_monotonic_increasing:
+            logger.info("rows were not in time order; sorted them by %r", time_column)
+            frame = frame.sort_index(kind="stable")
+    else:
+        frame = frame.reset_index(drop=True)
+        frame.index.name = "step"
+    if len(frame) < 2:
+        raise InputError(f"{path}: needs at least 2 rows of data, found {len(frame)}.")
+
+    freq, regular, note = infer_frequency(frame.index)
+    if not regular:
+        logger.warning("%s: %s", path, note)
+    elif note:
+        logger.info("%s: %s", path, note)
+    logger.info(
+        "loaded %s: %d rows, target %r, features %s, columns %s",
+        path,
+        len(frame),
+        target,
+        features,
+        columns,
+    )
+    return Series(
+        frame=frame,
+        target=target,
+        features=features,
+        time_column=time_column,
+        freq=freq,
+        regular=regular,
+        source=str(path),
+    )
+
+
+def _line(row: int) -> int:
+    """File line of data row `row` (0-based), counting the header as line 1."""
+    return row + 2
+
+
+def _read(path: str | os.PathLike) -> pd.DataFrame:
+    if not os.path.exists(path):
+        raise InputError(f"file not found: {path}. Check the path (e.g. datasets/msft.csv).")
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a folder; give a CSV file.")
+    if os.path.getsize(path) == 0:
+        raise InputError(f"{path} is empty; give a CSV file with a header row and data rows.")
+    try:
+        raw = pd.read_csv(path, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise InputError(
+            f"{path} is empty; give a CSV file with a header row and data rows."
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path} is not a readable CSV file ({first}).") from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    if raw.empty:
+        raise InputError(f"{path} has a header but no data rows.")
+    return raw
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def _find_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
+    if requested is not None:
+        if requested not in raw.columns:
+            raise InputError(
+                f"time column {requested!r} not found; the file has columns {list(raw.columns)}."
+            )
+        return requested
+    for name in raw.columns:
+        if name.lower() in TIME_COLUMN_NAMES:
+            return name
+    for name in raw.columns:
+        column = raw[name]
+        if _is_numeric(column):
+            continue
+        parsed = _try_dates(column)
+        if parsed is not None and parsed.notna().all():
+            return name
+    return None
+
+
+def _try_dates(column: pd.Series) -> pd.Series | None:
+    try:
+        return pd.to_datetime(column, errors="coerce", format="mixed")
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _parse_times(raw: pd.DataFrame, name: str) -> pd.Series:
+    column = raw[name]
+    parsed = _try_dates(column.astype("string")) if _is_numeric(column) else _try_dates(column)
+    if parsed is None:
+        raise InputError(f"time column {name!r} could not be parsed as dates.")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert(None)
+    bad = parsed.isna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"time column {name!r} has a value that is not a date at line {_line(row)}: "
+            f"{column.iloc[row]!r}. Fix or remove that row."
+        )
+    return parsed
+
+
+def _pick_target(raw: pd.DataFrame, target: str | None, time_column: str | None) -> str:
+    candidates = [c for c in raw.columns if c != time_column]
+    if target is not None:
+        if target not in raw.columns:
+            raise InputError(
+                f"target column {target!r} not found; the file has columns {list(raw.columns)}. "
+                "Choose one with --target."
+            )
+        if target == time_column:
+            raise InputError(f"target column {target!r} is the time column; choose another.")
+        return target
+    by_lower = {c.lower(): c for c in candidates}
+    for name in PRICE_TARGETS:
+        if name in by_lower:
+            return by_lower[name]
+    numeric = [c for c in candidates if _is_numeric(raw[c])]
+    if not numeric:
+        # A numeric column with a few bad cells reads as text; pick it so that the
+        # error names the bad line instead of saying there is no numeric column.
+        numeric = [c for c in candidates if _mostly_numeric(raw[c])]
+    if len(numeric) == 1:
+        return numeric[0]
+    if not numeric:
+        raise InputError(
+            f"no numeric column to forecast; the file has columns {list(raw.columns)}. "
+            "Give a CSV with a numeric column, or name it with --target."
+        )
+    raise InputError(
+        f"several numeric columns could be the target: {numeric}. Choose one with --target."
+    )
+
+
+def _mostly_numeric(column: pd.Series) -> bool:
+    present = column.dropna()
+    return len(present) > 0 and pd.to_numeric(present, errors="coerce").notna().mean() >= 0.5
+
+
+def _check_features(
+    raw: pd.DataFrame, features: list[str], target: str, time_column: str | None
+) -> list[str]:
+    missing = [f for f in features if f not in raw.columns]
+    if missing:
+        raise InputError(
+            f"feature column(s) {missing} not found; the file has columns {list(raw.columns)}."
+        )
+    for name in features:
+        if name in (target, time_column):
+            raise InputError(f"feature {name!r} is the target or time column; list other columns.")
+    if len(set(features)) != len(features):
+        raise InputError(f"features are listed twice: {features}.")
+    return list(features)
+
+
+def _to_numbers(column: pd.Series, name: str) -> pd.Series:
+    """Converts a column to float64, naming the first row that holds text."""
+    if _is_numeric(column):
+        return column.astype(np.float64)
+    numbers = pd.to_numeric(column, errors="coerce")
+    text = numbers.isna() & column.notna()
+    if text.any():
+        row = int(np.flatnonzero(text.to_numpy())[0])
+        raise InputError(
+            f"column {name!r} holds text at line {_line(row)}: {column.iloc[row]!r}; "
+            f"{int(text.sum())} row(s) are not numbers. Fix them or choose another column."
+        )
+    return numbers.astype(np.float64)
+
+
+def _handle_missing(
+    frame: pd.DataFrame, stamps: pd.Series | None, fill: str | None
+) -> pd.DataFrame:
+    if fill is not None and fill not in FILL_METHODS:
+        raise InputError(f"unknown fill method {fill!r}; use one of {list(FILL_METHODS)}.")
+    values = frame.to_numpy()
+    bad_rows = ~np.isfinite(values).all(axis=1)
+    if not bad_rows.any():
+        return frame
+    count = int(bad_rows.sum())
+    if fill is None:
+        rows = np.flatnonzero(bad_rows)
+        cols = [c for c in frame.columns if not np.isfinite(frame[c].to_numpy()).all()]
+        where = ", ".join(_describe_row(r, stamps) for r in rows[:3])
+        more = f" and {count - 3} more" if count > 3 else ""
+        raise InputError(
+            f"{count} row(s) have missing or infinite values in {cols} (at {where}{more}). "
+            "Choose --fill ffill, --fill interpolate or --fill drop."
+        )
+    frame = frame.replace([np.inf, -np.inf], np.nan)
+    if fill == "drop":
+        frame = frame.dropna()
+    elif fill == "ffill":
+        frame = frame.ffill().dropna()
+    else:
+        frame = frame.interpolate(method="linear", limit_direction="both")
+    logger.info("filled %d row(s) with missing values using %r", count, fill)
+    return frame
+
+
+def _describe_row(row: int, stamps: pd.Series | None) -> str:
+    if stamps is None:
+        return f"line {_line(row)}"
+    return f"line {_line(row)}, {stamps.iloc[row]}"
+
+
+def _reject_duplicates(stamps: pd.Series) -> None:
+    duplicated = stamps.duplicated()
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated.to_numpy())[0])
+        count = int(duplicated.sum())
+        raise InputError(
+            f"duplicate timestamp {stamps.iloc[row]} at line {_line(row)} "
+            f"({count} duplicate(s) in all); keep one row per timestamp."
+        )
+
+
+def describe_span(index: pd.Index) -> str:
+    """`"2014-09-19 … 2017-11-10"` for dates, `"step 10 … 99"` for step numbers."""
+    if len(index) == 0:
+        return "empty"
+    first, last = index[0], index[-1]
+    if isinstance(index, pd.DatetimeIndex):
+        fmt = "%Y-%m-%d" if (index == index.normalize()).all() else "%Y-%m-%d %H:%M:%S"
+        return f"{first.strftime(fmt)} … {last.strftime(fmt)}"
+    return f"step {first} … {last}"

@@ -1,0 +1,404 @@
+"""`Forecaster`: fit a Keras forecaster on a `Series`, forecast, save and load.
+
+The data path, in order: levels → target transform (changes) → scaler fitted
+on the training rows → zero-copy windows → Keras model → one-step
+predictions, scored in levels against the naive forecast; and for the future:
+last window → recursive rollout → unscale → integrate back to levels → dates.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+
+from tsconv import runs, transforms
+from tsconv.calendar import future_index
+from tsconv.data import Series, describe_span
+from tsconv.errors import InputError
+from tsconv.metrics import point_errors
+from tsconv.models import MODELS, build_model
+from tsconv.plots import plot_fit
+from tsconv.rollout import recursive_rollout
+from tsconv.scaling import StandardScaler
+from tsconv.training import check_training_options, predict_windows, train
+from tsconv.windowing import check_window, last_window, make_windows, split_rows
+
+logger = logging.getLogger(__name__)
+
+# Rows of the observed series kept with the model: enough to forecast (window + 1)
+# and to draw some history in front of a forecast.
+CONTEXT_ROWS = 500
+
+
+class Forecaster:
+    """Windows a series, trains a Keras forecaster and forecasts the future.
+
+    Args:
+        window: observed steps per forecast ("observe 100, predict 101").
+        model: model name, one of `tsconv.models.MODELS` (`"conv"`).
+        transform: `"auto"`, `"none"`, `"diff"` or `"log-return"`; the model
+            predicts the transformed target and forecasts are turned back into
+            levels. `"auto"` is log-return for positive series, else diff.
+        loss: `"mse"`, `"mae"` or `"huber"`.
+        epochs: most training epochs (early stopping usually ends sooner).
+        batch_size: windows per training step.
+        patience: epochs without validation improvement before stopping.
+        learning_rate: Adam's learning rate.
+        seed: seeds weights, dropout and shuffling: same seed and data, same forecast.
+        val_fraction: share of the latest rows (before the test rows) used for validation.
+        test_fraction: share of the latest rows held out for the test metrics.
+        model_options: keyword arguments of the model class (e.g. `{"filters": 64}`).
+        verbose: Keras progress display during training (0 silent, 1 bar, 2 per epoch).
+
+    Attributes (after `fit` or `load`):
+        model_: the trained `keras.Model`.
+        scaler_: the `StandardScaler` fitted on the training rows.
+        transform_: the resolved transform name.
+        metrics_: one-step errors of the model and of the naive forecast per split.
+        history_: per-epoch losses as a `DataFrame`.
+        predictions_: one-step validation and test predictions, in levels.
+        context_: the last rows of the observed series (the forecast starts after them).
+
+    Example:
+    >>> series = tsconv.load_csv("datasets/msft.csv")
+    >>> fc = tsconv.Forecaster(window=100, epochs=5).fit(series)
+    >>> fc.forecast(horizon=30).shape  # 30 business days after 2017-11-10
+    (30, 1)
+    """
+
+    def __init__(
+        self,
+        window: int = 100,
+        model: str = "conv",
+        transform: str = "auto",
+        loss: str = "mse",
+        epochs: int = 30,
+        batch_size: int = 64,
+        patience: int = 5,
+        learning_rate: float = 1e-3,
+        seed: int = 0,
+        val_fraction: float = 0.1,
+        test_fraction: float = 0.1,
+        model_options: dict | None = None,
+        verbose: int = 0,
+    ):
+        check_window(window)
+        if model not in MODELS:
+            raise InputError(f"unknown model {model!r}; use one of {sorted(MODELS)}.")
+        if transform not in transforms.TRANSFORMS:
+            raise InputError(
+                f"unknown transform {transform!r}; use one of {list(transforms.TRANSFORMS)}."
+            )
+        check_training_options(loss, epochs, batch_size, patience, learning_rate)
+        self.window = window
+        self.model = model
+        self.transform = transform
+        self.loss = loss
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.patience = patience
+        self.learning_rate = learning_rate
+        self.seed = seed
+        self.val_fraction = val_fraction
+        self.test_fraction = test_fraction
+        self.model_options = dict(model_options or {})
+        self.verbose = verbose
+
+    @property
+    def keras_model(self) -> keras.Model:
+        """The trained `keras.Model` (the same object as `model_`)."""
+        self._check_fitted()
+        return self.model_
+
+    # --- fit -----------------------------------------------------------------
+
+    def fit(self, series: Series) -> Forecaster:
+        """Trains on `series` (chronological train / validation / test) and scores it.
+
+        Returns:
+            `self`, fitted.
+
+        Raises:
+            InputError: when the series is too short for the window, or the
+                transform does not suit it.
+        """
+        levels = series.values  # (rows, channels)
+        self.transform_ = transforms.resolve_transform(self.transform, levels[:, 0])
+        changes = self._changes(levels)  # (rows - 1, channels)
+        previous, actual = levels[:-1, 0], levels[1:, 0]  # level before / at each changes row
+        train_end, val_end = split_rows(
+            len(changes), self.window, self.val_fraction, self.test_fraction
+        )
+        self.scaler_ = StandardScaler().fit(changes[:train_end])  # training rows only
+        scaled = self.scaler_.transform(changes).astype(np.float32)
+        windows = make_windows(scaled, self.window)
+        splits = {
+            "train": windows.between(0, train_end),
+            "validation": windows.between(train_end, val_end),
+            "test": windows.between(val_end, len(changes)),
+        }
+
+        keras.utils.set_random_seed(self.seed)
+        try:
+            self.model_ = build_model(
+                self.model, self.window, levels.shape[1], **self.model_options
+            )
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"invalid model option: {exc}") from None
+        logger.info(
+            "training %s (%d parameters) on %d windows, validating on %d",
+            self.model,
+            self.model_.count_params(),
+            len(splits["train"]),
+            len(splits["validation"]),
+        )
+        started = time.perf_counter()
+        history = train(
+            self.model_,
+            splits["train"],
+            splits["validation"],
+            loss=self.loss,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            patience=self.patience,
+            learning_rate=self.learning_rate,
+            seed=self.seed,
+            verbose=self.verbose,
+        )
+        self.history_ = pd.DataFrame(history.history)
+        self.history_.index.name = "epoch"
+        val_loss = self.history_["val_loss"].to_numpy()
+        self.training_ = {
+            "seconds": round(time.perf_counter() - started, 2),
+            "epochs_run": len(self.history_),
+            "best_epoch": int(np.nanargmin(val_loss)) + 1,
+            "best_val_loss": float(np.nanmin(val_loss)),
+            "parameters": int(self.model_.count_params()),
+            "train_windows": len(splits["train"]),
+        }
+
+        # Score one-step forecasts in levels, beside the naive forecast on the same windows.
+        self.metrics_, parts = {}, []
+        for split in ("validation", "test"):
+            w = splits[split]
+            predicted = self._levels_one_step(w, previous)
+            truth, naive = actual[w.target_rows], previous[w.target_rows]
+            when = series.index[1:][w.target_rows]
+            self.metrics_[split] = {
+                "windows": len(w),
+                "span": describe_span(when),
+                "model": point_errors(truth, predicted),
+                "naive": point_errors(truth, naive),
+            }
+            parts.append(
+                pd.DataFrame(
+                    {"split": split, "actual": truth, "model": predicted, "naive": naive},
+                    index=when,
+                )
+            )
+        self.predictions_ = pd.concat(parts)
+        self.data_ = {
+            "source": series.source,
+            "time_column": series.time_column,
+            "target": series.target,
+            "features": list(series.features),
+            "freq": series.freq,
+            "regular": series.regular,
+            "rows": len(series),
+            "first": str(series.index[0]),
+            "last": str(series.index[-1]),
+            "split": {
+                "train_end": str(series.index[train_end]),
+                "validation_end": str(series.index[val_end]),
+            },
+        }
+        self.context_ = series.frame.iloc[-CONTEXT_ROWS:].copy()
+        ratio = self.metrics_["test"]["model"]["mae"] / max(
+            self.metrics_["test"]["naive"]["mae"], 1e-300
+        )
+        logger.info("test MAE model / naive = %.3f", ratio)
+        return self
+
+    def _changes(self, levels: np.ndarray) -> np.ndarray:
+        """Transformed target beside the features of the same rows, `(rows - 1, channels)`."""
+        target = transforms.forward(self.transform_, levels[:, 0])
+        return np.column_stack([target, levels[1:, 1:]])
+
+    def _levels_one_step(self, windows, previous: np.ndarray) -> np.ndarray:
+        scaled = predict_windows(self.model_, windows)[:, 0]
+        change = scaled * self.scaler_.scale_[0] + self.scaler_.mean_[0]
+        return transforms.inverse(self.transform_, change, previous[windows.target_rows])
+
+    # --- forecast ------------------------------------------------------------
+
+    def forecast(self, horizon: int, series: Series | None = None) -> pd.DataFrame:
+        """Forecasts `horizon` steps after the end of the observed data.
+
+        Args:
+            horizon: steps to forecast, at least 1.
+            series: continue from the end of this series instead (it must
+                have the columns the model was trained on).
+
+        Returns:
+            A `DataFrame` with one column named after the target, indexed by
+            the future timestamps (at the series' frequency).
+
+        Raises:
+            InputError: for a bad horizon, too short a series, or other columns.
+        """
+        self._check_fitted()
+        if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+            raise InputError(f"horizon must be a positive integer. Received: horizon={horizon}")
+        frame = self.context_ if series is None else self._check_series(series)
+        columns = [self.data_["target"], *self.data_["features"]]
+        levels = frame[columns].to_numpy(np.float64)
+        if len(levels) < self.window + 1:
+            raise InputError(
+                f"need at least {self.window + 1} rows to forecast with window {self.window}; "
+                f"got {len(levels)}."
+            )
+        if self.transform_ == "log-return" and np.any(levels[:, 0] <= 0):
+            raise InputError("the target has values <= 0, which a log-return model cannot use.")
+        scaled = self.scaler_.transform(self._changes(levels)).astype(np.float32)
+        path = recursive_rollout(self.model_, last_window(scaled, self.window), horizon)
+        changes = path * self.scaler_.scale_[0] + self.scaler_.mean_[0]
+        values = transforms.integrate(self.transform_, changes[None], levels[-1:, 0])[0]
+        if self.data_["features"] and horizon > 1:
+            logger.warning(
+                "features %s have no forecast of their own; held at their last values",
+                self.data_["features"],
+            )
+        index = future_index(frame.index[-1], self.data_["freq"], horizon)
+        index.name = frame.index.name
+        return pd.DataFrame({self.data_["target"]: values}, index=index)
+
+    def _check_series(self, series: Series) -> pd.DataFrame:
+        needed = [self.data_["target"], *self.data_["features"]]
+        missing = [c for c in needed if c not in series.frame.columns]
+        if missing:
+            raise InputError(
+                f"the input lacks column(s) {missing} that the model was trained on; it has "
+                f"{list(series.frame.columns)}."
+            )
+        return series.frame
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise InputError("this Forecaster is not fitted yet; call fit(series) or load(path).")
+
+    # --- save / load -----------------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Writes a run directory at `path` (atomically; it must not exist).
+
+        It holds `model.keras`, `config.json` (settings, scaler, data facts,
+        versions), `history.csv`, `metrics.json`, `predictions.csv`,
+        `context.csv`, `fit.png` and `manifest.json` (checksums, written last).
+        """
+        self._check_fitted()
+        return runs.write_run_dir(path, self.write_files)
+
+    def write_files(self, folder: Path) -> None:
+        """Writes the run's files into `folder` (used by `save` and `runs.publish`)."""
+        self._check_fitted()
+        self.model_.save(folder / runs.MODEL)
+        runs.write_json(folder / runs.CONFIG, self.config())
+        runs.write_json(folder / "metrics.json", self.metrics_)
+        self.history_.to_csv(folder / "history.csv")
+        self.predictions_.to_csv(folder / "predictions.csv")
+        self.context_.to_csv(folder / "context.csv")
+        plot_fit(self.history_, self.predictions_, folder / "fit.png")
+
+    def config(self) -> dict:
+        """The run's JSON config: everything needed to reuse the model, in plain types."""
+        return {
+            "format": runs.FORMAT,
+            "versions": _versions(),
+            "tsconv_version": _versions()["tsconv"],
+            "window": self.window,
+            "model": self.model,
+            "model_options": self.model_options,
+            "transform": self.transform_,
+            "scaler": self.scaler_.to_dict(),
+            "data": self.data_,
+            "training": {
+                "loss": self.loss,
+                "epochs": self.epochs,
+                "batch_size": self.batch_size,
+                "patience": self.patience,
+                "learning_rate": self.learning_rate,
+                "seed": self.seed,
+                "val_fraction": self.val_fraction,
+                "test_fraction": self.test_fraction,
+                **self.training_,
+            },
+        }
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Forecaster:
+        """Loads a run directory written by `save` (checked by manifest, `safe_mode=True`).
+
+        Raises:
+            RunError: for a missing, incomplete, corrupt or incompatible run.
+        """
+        path = Path(path)
+        config = runs.read_run_dir(path)
+        t = config["training"]
+        fc = cls(
+            window=config["window"],
+            model=config["model"],
+            transform=config["transform"],
+            loss=t["loss"],
+            epochs=t["epochs"],
+            batch_size=t["batch_size"],
+            patience=t["patience"],
+            learning_rate=t["learning_rate"],
+            seed=t["seed"],
+            val_fraction=t["val_fraction"],
+            test_fraction=t["test_fraction"],
+            model_options=config["model_options"],
+        )
+        fc.transform_ = config["transform"]
+        fc.scaler_ = StandardScaler.from_dict(config["scaler"])
+        fc.data_ = config["data"]
+        fc.training_ = {
+            k: t[k]
+            for k in (
+                "seconds",
+                "epochs_run",
+                "best_epoch",
+                "best_val_loss",
+                "parameters",
+                "train_windows",
+            )
+        }
+        fc.metrics_ = runs.read_json(path / "metrics.json")
+        fc.history_ = pd.read_csv(path / "history.csv", index_col=0)
+        fc.predictions_ = _read_timed_csv(path / "predictions.csv", config["data"])
+        fc.context_ = _read_timed_csv(path / "context.csv", config["data"])
+        fc.model_ = runs.load_model(path)
+        return fc
+
+
+def _read_timed_csv(path: Path, data: dict) -> pd.DataFrame:
+    frame = pd.read_csv(path, index_col=0)
+    if data.get("time_column") is not None:
+        frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index), name=data["time_column"])
+    return frame
+
+
+def _versions() -> dict:
+    versions = {"keras": keras.__version__, "backend": keras.backend.backend()}
+    for package in ("tsconv", "tensorflow", "numpy", "pandas"):
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions

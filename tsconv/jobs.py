@@ -1,0 +1,191 @@
+"""The end-to-end jobs behind the CLI: CSV → run directory, run → forecast file.
+
+Each returns a small report whose `summary()` is the text the CLI shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from tsconv import runs
+from tsconv.data import load_csv
+from tsconv.errors import InputError
+from tsconv.forecaster import Forecaster
+from tsconv.plots import plot_forecast
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FitReport:
+    """What `fit_csv` made: the run directory and the fitted forecaster."""
+
+    run_dir: Path
+    forecaster: Forecaster
+
+    def summary(self) -> str:
+        """Run, model size, training, and the test one-step error beside the naive forecast."""
+        fc, t = self.forecaster, self.forecaster.training_
+        lines = [
+            f"run: {self.run_dir}",
+            f"model: {fc.model}, {t['parameters']:,} parameters, window {fc.window}, "
+            f"transform {fc.transform_}, target {fc.data_['target']!r}",
+            f"trained {t['epochs_run']} epoch(s) in {t['seconds']:.1f}s "
+            f"(best validation loss at epoch {t['best_epoch']}) on {t['train_windows']:,} windows",
+        ]
+        for split in ("validation", "test"):
+            m = fc.metrics_[split]
+            lines.append(f"one-step error, {split} ({m['windows']:,} windows, {m['span']}):")
+            lines.append(f"  {'':6} {'MAE':>10} {'RMSE':>10} {'MAPE':>8}")
+            for who in ("model", "naive"):
+                e = m[who]
+                lines.append(f"  {who:6} {e['mae']:10.4g} {e['rmse']:10.4g} {e['mape']:7.3f}%")
+        test = fc.metrics_["test"]
+        ratio = test["model"]["mae"] / max(test["naive"]["mae"], 1e-300)
+        verdict = "beats" if ratio < 1 else "does not beat"
+        lines.append(
+            f"test MAE model/naive = {ratio:.3f}: the model {verdict} "
+            "the naive forecast (tomorrow = today)."
+        )
+        return "\n".join(lines)
+
+
+def fit_csv(
+    path: str | os.PathLike,
+    *,
+    target: str | None = None,
+    features: list[str] | None = None,
+    time_column: str | None = None,
+    fill: str | None = None,
+    name: str | None = None,
+    runs_dir: str | os.PathLike = "runs",
+    **forecaster_options,
+) -> FitReport:
+    """Loads a CSV, fits a `Forecaster` and publishes it as `runs_dir/<name>`.
+
+    Args:
+        path: the CSV file.
+        target, features, time_column, fill: see `load_csv`.
+        name: run name; default: the current time, `YYYYmmdd-HHMMSS`.
+        runs_dir: folder of runs; `runs_dir/latest` points at the new run.
+        **forecaster_options: `Forecaster` arguments (`window`, `epochs`, …).
+
+    Returns:
+        A `FitReport`.
+
+    Raises:
+        InputError: for unusable data or options (nothing is written).
+        RunError: when the run name is taken.
+    """
+    forecaster = Forecaster(**forecaster_options)  # validate options before reading data
+    name = name or _timestamp_name(Path(runs_dir))
+    if (Path(runs_dir) / name).exists():
+        raise InputError(f"run {name!r} already exists in {runs_dir}/; choose another --name.")
+    series = load_csv(path, target=target, features=features, time_column=time_column, fill=fill)
+    forecaster.fit(series)
+    run_dir = runs.publish(runs_dir, name, forecaster.write_files)
+    logger.info("wrote %s", run_dir)
+    return FitReport(run_dir, forecaster)
+
+
+def _timestamp_name(runs_dir: Path) -> str:
+    base = datetime.now().strftime("%Y%m%d-%H%M%S")
+    name, k = base, 1
+    while (runs_dir / name).exists():
+        k += 1
+        name = f"{base}-{k}"
+    return name
+
+
+@dataclass
+class ForecastReport:
+    """What `forecast_run` made: the table and the files written."""
+
+    table: pd.DataFrame
+    run_dir: Path
+    out: Path | None
+    plot: Path | None
+    seconds: float
+
+    def summary(self) -> str:
+        lines = [f"run: {self.run_dir}", self.table.to_string(float_format=lambda v: f"{v:.4f}")]
+        if self.out is not None:
+            lines.append(f"wrote {self.out}")
+        if self.plot is not None:
+            lines.append(f"wrote {self.plot}")
+        return "\n".join(lines)
+
+
+def forecast_run(
+    horizon: int,
+    *,
+    run: str | os.PathLike | None = None,
+    runs_dir: str | os.PathLike = "runs",
+    input_path: str | os.PathLike | None = None,
+    fill: str | None = None,
+    out: str | os.PathLike | None = "forecast.csv",
+    plot: str | os.PathLike | None = None,
+) -> ForecastReport:
+    """Forecasts `horizon` steps with a saved run and writes them to `out`.
+
+    Args:
+        horizon: steps to forecast.
+        run: run name or directory; default: `runs_dir/latest`.
+        runs_dir: folder of runs.
+        input_path: continue from the end of this CSV instead of the training data;
+            it must hold the run's time, target and feature columns.
+        fill: how to fill missing values of `input_path` (see `load_csv`).
+        out: CSV to write (atomically), or None for none.
+        plot: PNG of history and forecast to write, or None.
+
+    Returns:
+        A `ForecastReport`.
+
+    Raises:
+        InputError: for a bad horizon or input file; RunError: for a missing or bad run.
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+        raise InputError(
+            f"horizon must be a positive integer (e.g. --horizon 30). Received: horizon={horizon}"
+        )
+    started = time.perf_counter()
+    run_dir = runs.resolve_run(run, runs_dir)
+    forecaster = Forecaster.load(run_dir)
+    data = forecaster.data_
+    series = None
+    history = forecaster.context_
+    if input_path is not None:
+        series = load_csv(
+            input_path,
+            target=data["target"],
+            features=data["features"],
+            time_column=data["time_column"],
+            fill=fill,
+        )
+        history = series.frame
+    table = forecaster.forecast(horizon, series)
+    out_path = _write_csv_atomically(table, out) if out is not None else None
+    plot_path = None
+    if plot is not None:
+        plot_path = Path(plot)
+        tmp = plot_path.with_name(f".{plot_path.name}.part.png")
+        plot_forecast(history[data["target"]], table, tmp)
+        os.replace(tmp, plot_path)
+    return ForecastReport(table, run_dir, out_path, plot_path, time.perf_counter() - started)
+
+
+def _write_csv_atomically(table: pd.DataFrame, out: str | os.PathLike) -> Path:
+    out = Path(out)
+    if out.is_dir():
+        raise InputError(f"--out {out} is a folder; give a file name such as forecast.csv.")
+    tmp = out.with_name(f".{out.name}.part")
+    table.to_csv(tmp)
+    os.replace(tmp, out)
+    return out

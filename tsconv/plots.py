@@ -1,0 +1,67 @@
+"""Matplotlib figures written to PNG files (no pyplot state, no screen needed)."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+
+def plot_fit(
+    history: pd.DataFrame, predictions: pd.DataFrame, path: str | os.PathLike, last: int = 150
+) -> None:
+    """Training curves, and the last `last` one-step test predictions against the truth.
+
+    Zoomed in, because over years the model, the naive forecast and the truth
+    draw one line; at this scale a lagging forecast shows.
+
+    Args:
+        history: per-epoch columns such as `loss` and `val_loss`.
+        predictions: indexed by time, with `split`, `actual`, `model` and `naive` columns.
+        path: PNG file to write.
+        last: how many of the latest predictions to draw.
+    """
+    fig = Figure(figsize=(10, 7), layout="constrained")
+    curves, series = fig.subplots(2, 1, height_ratios=[1, 2])
+    for column in ("loss", "val_loss"):
+        if column in history:
+            curves.plot(history.index + 1, history[column], label=column)
+    curves.set_xlabel("epoch")
+    curves.set_ylabel("loss (scaled units)")
+    curves.legend()
+    curves.set_title("training")
+    part = predictions.iloc[-last:]
+    series.plot(part.index, part["actual"], color="black", linewidth=1.2, label="actual")
+    series.plot(part.index, part["model"], color="tab:blue", linewidth=1, label="model")
+    series.plot(
+        part.index,
+        part["naive"],
+        color="tab:orange",
+        linewidth=1,
+        linestyle=":",
+        label="naive (last value)",
+    )
+    series.set_title(f"one-step forecasts, last {len(part)} held-out steps")
+    series.legend()
+    fig.savefig(path, dpi=100)
+
+
+def plot_forecast(
+    history: pd.Series, forecast: pd.DataFrame, path: str | os.PathLike, last: int = 250
+) -> None:
+    """The last `last` observed values and the forecast after them.
+
+    Args:
+        history: observed target values indexed by time.
+        forecast: indexed by future time; its first column is the forecast.
+        path: PNG file to write.
+    """
+    fig = Figure(figsize=(10, 4.5), layout="constrained")
+    ax = fig.subplots()
+    tail = history.iloc[-last:]
+    ax.plot(tail.index, tail.to_numpy(), color="black", linewidth=1, label="observed")
+    ax.plot(forecast.index, forecast.iloc[:, 0].to_numpy(), color="tab:red", label="forecast")
+    ax.set_title(f"{history.name}: {len(forecast)}-step forecast")
+    ax.legend()
+    fig.savefig(path, dpi=100)

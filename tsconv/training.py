@@ -1,0 +1,127 @@
+"""Training policy: batches gathered from window views, Adam, early stopping, seeds."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import keras
+import numpy as np
+
+from tsconv.errors import InputError
+from tsconv.windowing import Windows
+
+logger = logging.getLogger(__name__)
+
+LOSSES = {"mse": "mse", "mae": "mae", "huber": "huber"}
+
+
+class WindowBatches(keras.utils.PyDataset):
+    """Batches of `(inputs, targets)` gathered on the fly from `Windows` views.
+
+    Only one batch is ever copied out of the series, so memory grows with
+    the series, not with series × window.
+
+    Args:
+        windows: the windows to serve.
+        batch_size: windows per batch.
+        shuffle: reshuffle the window order after every epoch.
+        seed: seed of the shuffling.
+    """
+
+    def __init__(self, windows: Windows, batch_size: int, shuffle: bool = False, seed: int = 0):
+        super().__init__()
+        self.windows = windows
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self._rng = np.random.default_rng(seed)
+        self._order = np.arange(len(windows))
+        if shuffle:
+            self._rng.shuffle(self._order)
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.windows) / self.batch_size)
+
+    def __getitem__(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        index = self._order[i * self.batch_size : (i + 1) * self.batch_size]
+        inputs = self.windows.inputs[index].astype(np.float32)  # (batch, window, channels)
+        targets = self.windows.targets[index].astype(np.float32)  # (batch, horizon)
+        return inputs, targets
+
+    def on_epoch_end(self) -> None:
+        if self.shuffle:
+            self._rng.shuffle(self._order)
+
+
+class EpochLogger(keras.callbacks.Callback):
+    """Logs each epoch's metrics, so quiet or piped runs still leave a record."""
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        text = ", ".join(f"{k} {v:.5g}" for k, v in (logs or {}).items())
+        logger.info("epoch %d: %s", epoch + 1, text)
+
+
+def check_training_options(
+    loss: str, epochs: int, batch_size: int, patience: int, learning_rate: float
+) -> None:
+    """Raises `InputError` for an option that cannot train."""
+    if loss not in LOSSES:
+        raise InputError(f"unknown loss {loss!r}; use one of {sorted(LOSSES)}.")
+    for name, value in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"{name} must be a positive integer. Received: {name}={value}")
+    if not (learning_rate > 0 and math.isfinite(learning_rate)):
+        raise InputError(f"learning rate must be positive. Received: learning_rate={learning_rate}")
+
+
+def train(
+    model: keras.Model,
+    train_windows: Windows,
+    val_windows: Windows,
+    *,
+    loss: str = "mse",
+    epochs: int = 30,
+    batch_size: int = 64,
+    patience: int = 5,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+    verbose: int = 0,
+) -> keras.callbacks.History:
+    """Trains `model` with Adam and early stopping on the validation windows.
+
+    The weights of the epoch with the lowest validation loss are restored.
+
+    Args:
+        model: a compiled-or-not Keras model mapping windows to `(batch, horizon)`.
+        train_windows: training windows (shuffled every epoch).
+        val_windows: validation windows, later in time than the training ones.
+        loss: `"mse"`, `"mae"` or `"huber"`.
+        epochs: most epochs to run.
+        batch_size: windows per step.
+        patience: epochs without validation improvement before stopping.
+        learning_rate: Adam's learning rate.
+        seed: seeds the shuffling; set Keras's global seed before building the model.
+        verbose: Keras's progress display (0 silent, 1 bar, 2 one line per epoch).
+
+    Returns:
+        The Keras `History`.
+    """
+    check_training_options(loss, epochs, batch_size, patience, learning_rate)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=LOSSES[loss])
+    stop = keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=patience, restore_best_weights=True
+    )
+    return model.fit(
+        WindowBatches(train_windows, batch_size, shuffle=True, seed=seed),
+        validation_data=WindowBatches(val_windows, max(batch_size, 256)),
+        epochs=epochs,
+        callbacks=[stop, EpochLogger()],
+        verbose=verbose,
+    )
+
+
+def predict_windows(model: keras.Model, windows: Windows, batch_size: int = 256) -> np.ndarray:
+    """One-step predictions for every window, `(num_windows, horizon)`."""
+    if len(windows) == 0:
+        return np.zeros((0, windows.horizon), dtype=np.float32)
+    return np.asarray(model.predict(WindowBatches(windows, batch_size), verbose=0))

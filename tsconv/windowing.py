@@ -1,0 +1,156 @@
+"""Windows over a series (the one index rule) and chronological splits.
+
+`make_windows` is the only place that turns a row number into a window
+offset; everything else selects windows by the target rows it reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from tsconv.errors import InputError
+
+MIN_TRAIN_WINDOWS = 30
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Input windows and their targets, as zero-copy views of one array.
+
+    Attributes:
+        inputs: `(num_windows, window, channels)` view of the series.
+        targets: `(num_windows, horizon)` view of channel 0 (the target).
+        target_rows: `(num_windows,)` row of each window's first target.
+        horizon: target steps per window.
+    """
+
+    inputs: np.ndarray
+    targets: np.ndarray
+    target_rows: np.ndarray
+    horizon: int
+
+    def __len__(self) -> int:
+        return len(self.target_rows)
+
+    def between(self, start: int, stop: int) -> Windows:
+        """The windows whose target rows all lie in `[start, stop)`: the split of their targets.
+
+        Still views: selection is a contiguous slice.
+        """
+        first = int(np.searchsorted(self.target_rows, start, side="left"))
+        # The last target row of a window is its first target row + horizon - 1.
+        last = int(np.searchsorted(self.target_rows + (self.horizon - 1), stop, side="left"))
+        last = max(first, last)
+        return Windows(
+            self.inputs[first:last],
+            self.targets[first:last],
+            self.target_rows[first:last],
+            self.horizon,
+        )
+
+
+def count_windows(rows: int, window: int, horizon: int = 1) -> int:
+    """How many windows `make_windows` cuts from `rows` rows: `rows - window - horizon + 1`."""
+    return max(0, rows - window - horizon + 1)
+
+
+def make_windows(values: np.ndarray, window: int, horizon: int = 1) -> Windows:
+    """Cuts a series into overlapping (input, target) windows without copying.
+
+    The index rule: window `i` observes rows `i, i+1, …, i+window-1` and its
+    target is rows `i+window, …, i+window+horizon-1` of channel 0 — "observe
+    100, predict 101", then slide by one row. There are
+    `rows - window - horizon + 1` windows.
+
+    Args:
+        values: `(rows,)` or `(rows, channels)` array; channel 0 is the target.
+        window: number of observed steps, at least 1.
+        horizon: number of target steps, at least 1.
+
+    Returns:
+        `Windows` whose `inputs` and `targets` share memory with `values`.
+
+    Raises:
+        InputError: for `window < 1`, `horizon < 1` or too few rows.
+
+    Example:
+    >>> w = make_windows(np.arange(6.0), window=3)
+    >>> w.inputs[:, :, 0].tolist(), w.targets[:, 0].tolist(), w.target_rows.tolist()
+    ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], [3.0, 4.0, 5.0], [3, 4, 5])
+    """
+    check_window(window)
+    if not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise InputError(f"horizon must be a positive integer. Received: horizon={horizon}")
+    if values.ndim == 1:
+        values = values[:, None]  # (rows, 1)
+    rows = len(values)
+    n = count_windows(rows, window, horizon)
+    if n == 0:
+        raise InputError(
+            f"the series has {rows} rows; window {window} with horizon {horizon} needs at least "
+            f"{window + horizon}."
+        )
+    # sliding_window_view puts the window axis last: (rows - window + 1, channels, window).
+    inputs = sliding_window_view(values, window, axis=0).transpose(0, 2, 1)[:n]
+    # (n, window, channels)
+    targets = sliding_window_view(values[window:, 0], horizon)[:n]  # (n, horizon)
+    return Windows(inputs, targets, np.arange(window, window + n), horizon)
+
+
+def last_window(values: np.ndarray, window: int) -> np.ndarray:
+    """The most recent `window` rows: the input of the next forecast, `(window, channels)`."""
+    check_window(window)
+    if len(values) < window:
+        raise InputError(f"need at least {window} rows to forecast; got {len(values)}.")
+    return values[len(values) - window :]
+
+
+def check_window(window: int) -> None:
+    """Raises `InputError` unless `window` is a positive integer."""
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise InputError(
+            f"window must be a positive integer (e.g. --window 100). Received: window={window}"
+        )
+
+
+def split_rows(
+    rows: int,
+    window: int,
+    val_fraction: float = 0.1,
+    test_fraction: float = 0.1,
+    min_train_windows: int = MIN_TRAIN_WINDOWS,
+) -> tuple[int, int]:
+    """Chronological split points: train `[0, a)`, validation `[a, b)`, test `[b, rows)`.
+
+    The last `test_fraction` of rows are the test period and the
+    `val_fraction` before them the validation period (at least one row
+    each). A window belongs to the split of its targets (`Windows.between`),
+    so its inputs may reach back into an earlier split but never forward.
+
+    Raises:
+        InputError: when the training period leaves fewer than
+            `min_train_windows` windows, with the numbers and a window that fits.
+    """
+    check_window(window)
+    for name, frac in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
+        if not 0 < frac < 0.5:
+            raise InputError(f"{name} must be between 0 and 0.5. Received: {name}={frac}")
+    n_test = max(1, round(rows * test_fraction))
+    n_val = max(1, round(rows * val_fraction))
+    train_end = rows - n_test - n_val
+    train_windows = count_windows(train_end, window)
+    if train_windows < min_train_windows:
+        needed = window + min_train_windows
+        # Largest window that still leaves enough training windows.
+        fits = train_end - min_train_windows
+        hint = f"use --window {fits} or less, or" if fits >= 2 else "use"
+        raise InputError(
+            f"series too short: {rows} usable rows leave {train_end} for training after "
+            f"{n_val} validation and {n_test} test rows, i.e. {train_windows} training windows "
+            f"of {window}; at least {min_train_windows} are needed ({needed} training rows). "
+            f"{hint.capitalize()} a longer series."
+        )
+    return train_end, train_end + n_val
