@@ -65,7 +65,7 @@ def test_missing_values_are_refused_with_the_fix(write_csv):
     with pytest.raises(
         InputError,
         match=r"2 row\(s\) have missing or infinite values in \['v'\] \(at line 3, "
-        r"2020-01-02.*--fill ffill, --fill interpolate or --fill drop",
+        r"2020-01-02, line 4, 2020-01-03\).*--fill ffill, --fill interpolate or --fill drop",
     ):
         load_csv(path)
 
@@ -89,7 +89,7 @@ def test_duplicate_timestamps_name_the_first(write_csv):
     path = write_csv(
         "date,v\n2020-01-01,1\n2020-01-02,2\n2020-01-02,3\n2020-01-03,4\n2020-01-03,5\n"
     )
-    with pytest.raises(InputError, match=r"duplicate timestamp 2020-01-02 00:00:00 at line 4 \(2 "):
+    with pytest.raises(InputError, match=r"duplicate timestamp 2020-01-02 at line 4 \(2 "):
         load_csv(path)
 
 

@@ -34,6 +34,11 @@ def test_run_holds_the_promised_files(fitted, tmp_path):
     assert config["window"] == 20 and config["transform"] == "log-return"
     assert config["data"]["freq"] == "B" and config["data"]["last"].startswith("2021-02-23")
     assert set(config["scaler"]) == {"mean", "scale"}
+    # The first validation and test targets, as the metrics count them.
+    predictions = fitted.predictions_
+    assert config["data"]["split"]["train_end"] == str(predictions.index[0])
+    first_test = predictions.index[predictions["split"] == "test"][0]
+    assert config["data"]["split"]["validation_end"] == str(first_test)
     assert config["versions"]["keras"] and config["training"]["seed"] == 0
     manifest = json.loads((run / "manifest.json").read_text())
     assert set(manifest["files"]) == names - {"manifest.json"}

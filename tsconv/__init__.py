@@ -6,6 +6,7 @@ reads any saved tsconv model with `safe_mode=True` and no `custom_objects`.
 
 import importlib.metadata
 import logging
+import os
 
 from tsconv.calendar import future_index, infer_frequency
 from tsconv.data import Series, load_csv
@@ -25,7 +26,7 @@ except importlib.metadata.PackageNotFoundError:  # running from a source tree
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
-def load(path: str) -> Forecaster:
+def load(path: str | os.PathLike) -> Forecaster:
     """Loads a run directory (see `Forecaster.load`)."""
     return Forecaster.load(path)
 

@@ -322,7 +322,12 @@ def _handle_missing(
 def _describe_row(row: int, stamps: pd.Series | None) -> str:
     if stamps is None:
         return f"line {_line(row)}"
-    return f"line {_line(row)}, {stamps.iloc[row]}"
+    return f"line {_line(row)}, {_stamp(stamps.iloc[row])}"
+
+
+def _stamp(ts: pd.Timestamp) -> str:
+    """`2020-01-02` for a date, `2020-01-02 09:30:00` when there is a time of day."""
+    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else str(ts)
 
 
 def _reject_duplicates(stamps: pd.Series) -> None:
@@ -331,7 +336,7 @@ def _reject_duplicates(stamps: pd.Series) -> None:
         row = int(np.flatnonzero(duplicated.to_numpy())[0])
         count = int(duplicated.sum())
         raise InputError(
-            f"duplicate timestamp {stamps.iloc[row]} at line {_line(row)} "
+            f"duplicate timestamp {_stamp(stamps.iloc[row])} at line {_line(row)} "
             f"({count} duplicate(s) in all); keep one row per timestamp."
         )
 

@@ -25,10 +25,11 @@ from tsconv.errors import InputError
 from tsconv.metrics import point_errors
 from tsconv.models import MODELS, build_model
 from tsconv.plots import plot_fit
+from tsconv.preparation import encode, prepare
 from tsconv.rollout import recursive_rollout
 from tsconv.scaling import StandardScaler
 from tsconv.training import check_training_options, predict_windows, train
-from tsconv.windowing import check_window, last_window, make_windows, split_rows
+from tsconv.windowing import check_window, last_window
 
 logger = logging.getLogger(__name__)
 
@@ -130,20 +131,8 @@ class Forecaster:
                 transform does not suit it.
         """
         levels = series.values  # (rows, channels)
-        self.transform_ = transforms.resolve_transform(self.transform, levels[:, 0])
-        changes = self._changes(levels)  # (rows - 1, channels)
-        previous, actual = levels[:-1, 0], levels[1:, 0]  # level before / at each changes row
-        train_end, val_end = split_rows(
-            len(changes), self.window, self.val_fraction, self.test_fraction
-        )
-        self.scaler_ = StandardScaler().fit(changes[:train_end])  # training rows only
-        scaled = self.scaler_.transform(changes).astype(np.float32)
-        windows = make_windows(scaled, self.window)
-        splits = {
-            "train": windows.between(0, train_end),
-            "validation": windows.between(train_end, val_end),
-            "test": windows.between(val_end, len(changes)),
-        }
+        data = prepare(levels, self.window, self.transform, self.val_fraction, self.test_fraction)
+        self.transform_, self.scaler_, splits = data.transform, data.scaler, data.splits
 
         keras.utils.set_random_seed(self.seed)
         try:
@@ -188,8 +177,8 @@ class Forecaster:
         self.metrics_, parts = {}, []
         for split in ("validation", "test"):
             w = splits[split]
-            predicted = self._levels_one_step(w, previous)
-            truth, naive = actual[w.target_rows], previous[w.target_rows]
+            predicted = self._levels_one_step(w, data.previous)
+            truth, naive = data.actual[w.target_rows], data.previous[w.target_rows]
             when = series.index[1:][w.target_rows]
             self.metrics_[split] = {
                 "windows": len(w),
@@ -215,8 +204,8 @@ class Forecaster:
             "first": str(series.index[0]),
             "last": str(series.index[-1]),
             "split": {
-                "train_end": str(series.index[train_end]),
-                "validation_end": str(series.index[val_end]),
+                "train_end": str(series.index[1:][data.train_end]),
+                "validation_end": str(series.index[1:][data.val_end]),
             },
         }
         self.context_ = series.frame.iloc[-CONTEXT_ROWS:].copy()
@@ -225,11 +214,6 @@ class Forecaster:
         )
         logger.info("test MAE model / naive = %.3f", ratio)
         return self
-
-    def _changes(self, levels: np.ndarray) -> np.ndarray:
-        """Transformed target beside the features of the same rows, `(rows - 1, channels)`."""
-        target = transforms.forward(self.transform_, levels[:, 0])
-        return np.column_stack([target, levels[1:, 1:]])
 
     def _levels_one_step(self, windows, previous: np.ndarray) -> np.ndarray:
         scaled = predict_windows(self.model_, windows)[:, 0]
@@ -266,7 +250,7 @@ class Forecaster:
             )
         if self.transform_ == "log-return" and np.any(levels[:, 0] <= 0):
             raise InputError("the target has values <= 0, which a log-return model cannot use.")
-        scaled = self.scaler_.transform(self._changes(levels)).astype(np.float32)
+        scaled = encode(self.transform_, self.scaler_, levels)  # (rows - 1, channels)
         path = recursive_rollout(self.model_, last_window(scaled, self.window), horizon)
         changes = path * self.scaler_.scale_[0] + self.scaler_.mean_[0]
         values = transforms.integrate(self.transform_, changes[None], levels[-1:, 0])[0]

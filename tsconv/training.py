@@ -44,8 +44,9 @@ class WindowBatches(keras.utils.PyDataset):
 
     def __getitem__(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         index = self._order[i * self.batch_size : (i + 1) * self.batch_size]
-        inputs = self.windows.inputs[index].astype(np.float32)  # (batch, window, channels)
-        targets = self.windows.targets[index].astype(np.float32)  # (batch, horizon)
+        # Fancy indexing copies just this batch out of the views.
+        inputs = np.asarray(self.windows.inputs[index], np.float32)  # (batch, window, channels)
+        targets = np.asarray(self.windows.targets[index], np.float32)  # (batch, horizon)
         return inputs, targets
 
     def on_epoch_end(self) -> None:
