@@ -65,3 +65,20 @@ def split_list(text: str | None) -> list[str] | None:
     if not text:
         return None
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def split_ints(text: str | None, option: str) -> list[int] | None:
+    """`"1,2,4"` → `[1, 2, 4]`; anything else is a one-line error with exit code 2."""
+    parts = split_list(text)
+    if parts is None:
+        return None
+    try:
+        return [int(part) for part in parts]
+    except ValueError:
+        typer.echo(f"error: {option} takes integers like 1,2,4,8. Received: {text!r}", err=True)
+        raise typer.Exit(2) from None
+
+
+def given(**options) -> dict:
+    """The options the user set (not None): model options differ between models."""
+    return {name: value for name, value in options.items() if value is not None}

@@ -6,7 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from tsconv_cli.common import DEBUG, QUIET, VERBOSE, setup, split_list, user_errors
+
+from tsconv_cli.common import (
+    DEBUG,
+    QUIET,
+    VERBOSE,
+    given,
+    setup,
+    split_ints,
+    split_list,
+    user_errors,
+)
 
 
 def fit(
@@ -26,11 +36,35 @@ def fit(
         str | None, typer.Option(help="Missing values: ffill, interpolate or drop.")
     ] = None,
     transform: Annotated[str, typer.Option(help="auto, none, diff or log-return.")] = "auto",
-    model: Annotated[str, typer.Option(help="Model to train.")] = "conv",
-    filters: Annotated[int, typer.Option(help="Convolution filters.")] = 32,
-    kernel_size: Annotated[int, typer.Option(help="Convolution kernel size.")] = 3,
-    layers: Annotated[int, typer.Option(help="Stacked convolutions.")] = 2,
-    dropout: Annotated[float, typer.Option(help="Dropout rate.")] = 0.0,
+    model: Annotated[
+        str, typer.Option(help="conv, tcn, transformer, naive, seasonal-naive, drift or linear.")
+    ] = "conv",
+    objective: Annotated[
+        str,
+        typer.Option(help="last, or sequence (every step predicts the next; tcn, transformer)."),
+    ] = "last",
+    season: Annotated[
+        int | None,
+        typer.Option(help="Season length for seasonal-naive [default: from the frequency]."),
+    ] = None,
+    filters: Annotated[int | None, typer.Option(help="conv, tcn: convolution filters.")] = None,
+    kernel_size: Annotated[int | None, typer.Option(help="conv, tcn: kernel size.")] = None,
+    dilations: Annotated[
+        str | None, typer.Option(help="tcn: dilations, e.g. 1,2,4,8 [default: cover the window].")
+    ] = None,
+    stacks: Annotated[int | None, typer.Option(help="tcn: repeats of the dilations.")] = None,
+    normalization: Annotated[str | None, typer.Option(help="tcn: layer, batch or none.")] = None,
+    layers: Annotated[int | None, typer.Option(help="conv, transformer: number of layers.")] = None,
+    model_dim: Annotated[int | None, typer.Option(help="transformer: width.")] = None,
+    num_heads: Annotated[int | None, typer.Option(help="transformer: attention heads.")] = None,
+    mlp_dim: Annotated[int | None, typer.Option(help="transformer: MLP width.")] = None,
+    positional: Annotated[
+        str | None, typer.Option(help="transformer: sinusoidal or alibi.")
+    ] = None,
+    dropout: Annotated[
+        float | None, typer.Option(help="conv, tcn, transformer: dropout rate.")
+    ] = None,
+    ridge: Annotated[float | None, typer.Option(help="linear: ridge penalty.")] = None,
     loss: Annotated[str, typer.Option(help="mse, mae or huber.")] = "mse",
     epochs: Annotated[int, typer.Option(help="Most epochs (early stopping on validation).")] = 30,
     batch_size: Annotated[int, typer.Option(help="Windows per training step.")] = 64,
@@ -65,12 +99,22 @@ def fit(
             patience=patience,
             learning_rate=learning_rate,
             seed=seed,
-            model_options={
-                "filters": filters,
-                "kernel_size": kernel_size,
-                "num_layers": layers,
-                "dropout": dropout,
-            },
+            objective=objective,
+            season=season,
+            model_options=given(
+                filters=filters,
+                kernel_size=kernel_size,
+                dilations=split_ints(dilations, "--dilations"),
+                stacks=stacks,
+                normalization=normalization,
+                num_layers=layers,
+                model_dim=model_dim,
+                num_heads=num_heads,
+                mlp_dim=mlp_dim,
+                positional=positional,
+                dropout=dropout,
+                ridge=ridge,
+            ),
             verbose=progress,
         )
     typer.echo(report.summary())

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from tsconv_cli.common import DEBUG, QUIET, VERBOSE, setup, user_errors
 
 

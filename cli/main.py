@@ -8,6 +8,7 @@ import sys
 from typing import Annotated
 
 import typer
+
 from tsconv_cli.fit import fit
 from tsconv_cli.forecast import forecast
 

@@ -4,9 +4,10 @@ import json
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
+
 from conftest import MSFT, price_frame
 from tsconv_cli.main import app
-from typer.testing import CliRunner
 
 runner = CliRunner()
 FAST = ["--window", "20", "--epochs", "2", "--filters", "8", "--quiet"]
@@ -143,6 +144,77 @@ def test_help_and_version():
     assert invoke("--help").exit_code == 0
     result = invoke("--version")
     assert result.exit_code == 0 and result.stdout.startswith("tsconv ")
+
+
+TINY_MODEL_OPTIONS = {
+    "conv": ["--filters", "4"],
+    "tcn": ["--filters", "4"],
+    "transformer": ["--model-dim", "8", "--num-heads", "2", "--layers", "1", "--mlp-dim", "8"],
+    "naive": [],
+    "seasonal-naive": [],
+    "drift": [],
+    "linear": [],
+}
+
+
+@pytest.mark.parametrize("model", sorted(TINY_MODEL_OPTIONS))
+def test_every_model_fits_and_forecasts_the_embedded_prices(model, tmp_path):
+    runs_dir = tmp_path / "runs"
+    result = invoke(
+        "fit",
+        MSFT,
+        "--model",
+        model,
+        "--window",
+        "20",
+        "--epochs",
+        "1",
+        "--batch-size",
+        "256",
+        *TINY_MODEL_OPTIONS[model],
+        "--runs-dir",
+        runs_dir,
+        "--quiet",
+    )
+    assert result.exit_code == 0, result.output
+    assert f"model: {model}," in result.stdout and "parameters" in result.stdout
+    assert "naive" in result.stdout
+    out = tmp_path / "fc.csv"
+    result = invoke("forecast", "--horizon", "5", "--runs-dir", runs_dir, "--out", out)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, index_col=0, parse_dates=True)
+    assert len(table) == 5 and table["Close"].notna().all()
+
+
+def test_tcn_reports_its_receptive_field(prices_csv, tmp_path):
+    result = invoke(
+        "fit",
+        prices_csv,
+        *FAST,
+        "--model",
+        "tcn",
+        "--dilations",
+        "1,2",
+        "--runs-dir",
+        tmp_path / "r",
+    )
+    assert result.exit_code == 0, result.output
+    assert "receptive field 13 steps" in result.stdout
+    assert "can see only the last 13 of the 20 steps" in result.stdout
+
+
+def test_option_of_another_model(prices_csv, tmp_path):
+    bad(
+        invoke("fit", prices_csv, "--model", "tcn", "--num-heads", "2", "--runs-dir", tmp_path),
+        "model 'tcn' takes no option num_heads",
+    )
+
+
+def test_bad_dilations(prices_csv, tmp_path):
+    bad(
+        invoke("fit", prices_csv, "--model", "tcn", "--dilations", "1,x", "--runs-dir", tmp_path),
+        "--dilations takes integers",
+    )
 
 
 @pytest.mark.slow

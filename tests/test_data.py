@@ -1,8 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MSFT
 
+from conftest import MSFT
 from tsconv.data import load_csv
 from tsconv.errors import InputError
 

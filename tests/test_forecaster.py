@@ -4,9 +4,9 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TINY, price_frame
 
 import tsconv
+from conftest import TINY, price_frame
 
 
 def test_notebook_style_api(prices_csv, tmp_path):

@@ -2,9 +2,9 @@ import json
 import os
 
 import pytest
-from conftest import TINY
 
 import tsconv
+from conftest import TINY
 from tsconv import runs
 
 

@@ -13,7 +13,17 @@ from tsconv.data import Series, load_csv
 from tsconv.errors import InputError, RunError, TsconvError
 from tsconv.forecaster import Forecaster
 from tsconv.jobs import FitReport, ForecastReport, fit_csv, forecast_run
-from tsconv.models import MODELS, CausalConvForecaster, build_model
+from tsconv.models import (
+    MODELS,
+    CausalConvForecaster,
+    DriftForecaster,
+    LinearForecaster,
+    NaiveForecaster,
+    SeasonalNaiveForecaster,
+    TCNForecaster,
+    TransformerForecaster,
+    build_model,
+)
 from tsconv.rollout import recursive_rollout
 from tsconv.scaling import StandardScaler
 from tsconv.windowing import Windows, make_windows, split_rows
@@ -34,13 +44,19 @@ def load(path: str | os.PathLike) -> Forecaster:
 __all__ = [
     "MODELS",
     "CausalConvForecaster",
+    "DriftForecaster",
     "FitReport",
     "ForecastReport",
     "Forecaster",
     "InputError",
+    "LinearForecaster",
+    "NaiveForecaster",
     "RunError",
+    "SeasonalNaiveForecaster",
     "Series",
     "StandardScaler",
+    "TCNForecaster",
+    "TransformerForecaster",
     "TsconvError",
     "Windows",
     "__version__",

@@ -90,3 +90,22 @@ def future_index(last: object, freq: str | None, horizon: int) -> pd.Index:
         start = int(last) + 1
         return pd.Index(np.arange(start, start + horizon), name="step")
     return pd.date_range(start=pd.Timestamp(last), periods=horizon + 1, freq=freq)[1:]
+
+
+# The usual season of each frequency: a week of business days, a year of weeks, …
+SEASONS = {"B": 5, "D": 7, "W": 52, "MS": 12, "ME": 12, "M": 12, "QS": 4, "QE": 4, "Q": 4, "h": 24}
+
+
+def infer_season(freq: str | None) -> int | None:
+    """The natural season length of a frequency, or None when there is none.
+
+    Example:
+    >>> infer_season("W-SAT"), infer_season("MS"), infer_season(None)
+    (52, 12, None)
+    """
+    if freq is None:
+        return None
+    base = freq.split("-")[0]
+    if freq[:1].isdigit():  # "2D" and the like: no natural season
+        return None
+    return SEASONS.get(base)

@@ -19,16 +19,16 @@ import numpy as np
 import pandas as pd
 
 from tsconv import runs, transforms
-from tsconv.calendar import future_index
-from tsconv.data import Series, describe_span
-from tsconv.errors import InputError
-from tsconv.metrics import point_errors
-from tsconv.models import MODELS, build_model
+from tsconv.calendar import future_index, infer_season
+from tsconv.data import Series
+from tsconv.errors import InputError, RunError
+from tsconv.evaluation import mae_ratio, score_one_step
+from tsconv.models import MODELS, build_model, check_model_options
 from tsconv.plots import plot_fit
 from tsconv.preparation import encode, prepare
 from tsconv.rollout import recursive_rollout
 from tsconv.scaling import StandardScaler
-from tsconv.training import check_training_options, predict_windows, train
+from tsconv.training import check_training_options, train
 from tsconv.windowing import check_window, last_window
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,15 @@ logger = logging.getLogger(__name__)
 # Rows of the observed series kept with the model: enough to forecast (window + 1)
 # and to draw some history in front of a forecast.
 CONTEXT_ROWS = 500
+TRAINING_FACTS = (
+    "seconds",
+    "epochs_run",
+    "best_epoch",
+    "best_val_loss",
+    "parameters",
+    "receptive_field",
+    "train_windows",
+)
 
 
 class Forecaster:
@@ -43,7 +52,9 @@ class Forecaster:
 
     Args:
         window: observed steps per forecast ("observe 100, predict 101").
-        model: model name, one of `tsconv.models.MODELS` (`"conv"`).
+        model: model name, one of `tsconv.models.MODELS`: `"conv"`, `"tcn"`,
+            `"transformer"`, or a baseline: `"naive"`, `"seasonal-naive"`,
+            `"drift"`, `"linear"` (baselines need no training loop).
         transform: `"auto"`, `"none"`, `"diff"` or `"log-return"`; the model
             predicts the transformed target and forecasts are turned back into
             levels. `"auto"` is log-return for positive series, else diff.
@@ -55,7 +66,13 @@ class Forecaster:
         seed: seeds weights, dropout and shuffling: same seed and data, same forecast.
         val_fraction: share of the latest rows (before the test rows) used for validation.
         test_fraction: share of the latest rows held out for the test metrics.
-        model_options: keyword arguments of the model class (e.g. `{"filters": 64}`).
+        model_options: keyword arguments of the model class (e.g. `{"filters": 64}`;
+            see `tsconv.models.model_options(name)`).
+        objective: `"last"` (the last position predicts the next step) or
+            `"sequence"` (every position i predicts step i + 1; `tcn` and
+            `transformer` only).
+        season: season length for `"seasonal-naive"`; default: inferred from
+            the frequency (5 for business days, 52 for weeks, 12 for months, …).
         verbose: Keras progress display during training (0 silent, 1 bar, 2 per epoch).
 
     Attributes (after `fit` or `load`):
@@ -88,16 +105,33 @@ class Forecaster:
         val_fraction: float = 0.1,
         test_fraction: float = 0.1,
         model_options: dict | None = None,
+        objective: str = "last",
+        season: int | None = None,
         verbose: int = 0,
     ):
         check_window(window)
         if model not in MODELS:
             raise InputError(f"unknown model {model!r}; use one of {sorted(MODELS)}.")
+        try:
+            check_model_options(model, model_options or {})
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        if objective == "sequence" and not getattr(
+            MODELS[model], "supports_sequence_objective", False
+        ):
+            raise InputError(
+                f"objective 'sequence' needs a causal model with a per-step head (tcn, "
+                f"transformer); {model!r} has none. Received: objective={objective!r}"
+            )
+        if season is not None and (
+            isinstance(season, bool) or not isinstance(season, int) or season < 1
+        ):
+            raise InputError(f"season must be a positive integer. Received: season={season!r}")
         if transform not in transforms.TRANSFORMS:
             raise InputError(
                 f"unknown transform {transform!r}; use one of {list(transforms.TRANSFORMS)}."
             )
-        check_training_options(loss, epochs, batch_size, patience, learning_rate)
+        check_training_options(loss, epochs, batch_size, patience, learning_rate, objective)
         self.window = window
         self.model = model
         self.transform = transform
@@ -110,6 +144,8 @@ class Forecaster:
         self.val_fraction = val_fraction
         self.test_fraction = test_fraction
         self.model_options = dict(model_options or {})
+        self.objective = objective
+        self.season = season
         self.verbose = verbose
 
     @property
@@ -132,67 +168,12 @@ class Forecaster:
         """
         levels = series.values  # (rows, channels)
         data = prepare(levels, self.window, self.transform, self.val_fraction, self.test_fraction)
-        self.transform_, self.scaler_, splits = data.transform, data.scaler, data.splits
-
+        self.transform_, self.scaler_ = data.transform, data.scaler
+        self.season_ = self._resolve_season(series.freq)
         keras.utils.set_random_seed(self.seed)
-        try:
-            self.model_ = build_model(
-                self.model, self.window, levels.shape[1], **self.model_options
-            )
-        except (ValueError, TypeError) as exc:
-            raise InputError(f"invalid model option: {exc}") from None
-        logger.info(
-            "training %s (%d parameters) on %d windows, validating on %d",
-            self.model,
-            self.model_.count_params(),
-            len(splits["train"]),
-            len(splits["validation"]),
-        )
-        started = time.perf_counter()
-        history = train(
-            self.model_,
-            splits["train"],
-            splits["validation"],
-            loss=self.loss,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            patience=self.patience,
-            learning_rate=self.learning_rate,
-            seed=self.seed,
-            verbose=self.verbose,
-        )
-        self.history_ = pd.DataFrame(history.history)
-        self.history_.index.name = "epoch"
-        val_loss = self.history_["val_loss"].to_numpy()
-        self.training_ = {
-            "seconds": round(time.perf_counter() - started, 2),
-            "epochs_run": len(self.history_),
-            "best_epoch": int(np.nanargmin(val_loss)) + 1,
-            "best_val_loss": float(np.nanmin(val_loss)),
-            "parameters": int(self.model_.count_params()),
-            "train_windows": len(splits["train"]),
-        }
-
-        # Score one-step forecasts in levels, beside the naive forecast on the same windows.
-        self.metrics_, parts = {}, []
-        for split in ("validation", "test"):
-            w = splits[split]
-            predicted = self._levels_one_step(w, data.previous)
-            truth, naive = data.actual[w.target_rows], data.previous[w.target_rows]
-            when = series.index[1:][w.target_rows]
-            self.metrics_[split] = {
-                "windows": len(w),
-                "span": describe_span(when),
-                "model": point_errors(truth, predicted),
-                "naive": point_errors(truth, naive),
-            }
-            parts.append(
-                pd.DataFrame(
-                    {"split": split, "actual": truth, "model": predicted, "naive": naive},
-                    index=when,
-                )
-            )
-        self.predictions_ = pd.concat(parts)
+        self.model_ = self._build(levels.shape[1])
+        self._train(data.splits)
+        self.metrics_, self.predictions_ = score_one_step(self.model_, data, series.index)
         self.data_ = {
             "source": series.source,
             "time_column": series.time_column,
@@ -209,16 +190,73 @@ class Forecaster:
             },
         }
         self.context_ = series.frame.iloc[-CONTEXT_ROWS:].copy()
-        ratio = self.metrics_["test"]["model"]["mae"] / max(
-            self.metrics_["test"]["naive"]["mae"], 1e-300
-        )
-        logger.info("test MAE model / naive = %.3f", ratio)
+        logger.info("test MAE model / naive = %.3f", mae_ratio(self.metrics_))
         return self
 
-    def _levels_one_step(self, windows, previous: np.ndarray) -> np.ndarray:
-        scaled = predict_windows(self.model_, windows)[:, 0]
-        change = scaled * self.scaler_.scale_[0] + self.scaler_.mean_[0]
-        return transforms.inverse(self.transform_, change, previous[windows.target_rows])
+    def _resolve_season(self, freq: str | None) -> int | None:
+        if self.model != "seasonal-naive":
+            return self.season
+        season = self.season or infer_season(freq)
+        if season is None:
+            raise InputError(
+                f"cannot infer a season from the frequency {freq!r}; give one, e.g. --season 12."
+            )
+        return season
+
+    def _build(self, num_features: int) -> keras.Model:
+        options = dict(self.model_options)
+        if getattr(MODELS[self.model], "needs_scaler", False):  # rule baselines
+            options.update(
+                transform=self.transform_,
+                target_mean=float(self.scaler_.mean_[0]),
+                target_scale=float(self.scaler_.scale_[0]),
+                season=self.season_ or 1,
+            )
+        try:
+            return build_model(self.model, self.window, num_features, **options)
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"invalid model option: {exc}") from None
+
+    def _train(self, splits: dict) -> None:
+        """Trains (or, for baselines, fits in closed form) and records how it went."""
+        logger.info(
+            "fitting %s (%d parameters) on %d windows, validating on %d",
+            self.model,
+            self.model_.count_params(),
+            len(splits["train"]),
+            len(splits["validation"]),
+        )
+        started = time.perf_counter()
+        history: dict = {"loss": [], "val_loss": []}
+        if getattr(self.model_, "fits_closed_form", False):
+            self.model_.fit_closed_form(splits["train"])
+        elif self.model_.trainable_weights:
+            history = train(
+                self.model_,
+                splits["train"],
+                splits["validation"],
+                loss=self.loss,
+                epochs=self.epochs,
+                batch_size=self.batch_size,
+                patience=self.patience,
+                learning_rate=self.learning_rate,
+                seed=self.seed,
+                objective=self.objective,
+                verbose=self.verbose,
+            ).history
+        self.history_ = pd.DataFrame(history)
+        self.history_.index.name = "epoch"
+        val_loss = self.history_["val_loss"].to_numpy(dtype=float)
+        trained = len(val_loss) > 0 and np.isfinite(val_loss).any()
+        self.training_ = {
+            "seconds": round(time.perf_counter() - started, 2),
+            "epochs_run": len(self.history_),
+            "best_epoch": int(np.nanargmin(val_loss)) + 1 if trained else None,
+            "best_val_loss": float(np.nanmin(val_loss)) if trained else None,
+            "parameters": int(self.model_.count_params()),
+            "receptive_field": getattr(self.model_, "receptive_field", None),
+            "train_windows": len(splits["train"]),
+        }
 
     # --- forecast ------------------------------------------------------------
 
@@ -309,6 +347,8 @@ class Forecaster:
             "window": self.window,
             "model": self.model,
             "model_options": self.model_options,
+            "objective": self.objective,
+            "season": self.season_,
             "transform": self.transform_,
             "scaler": self.scaler_.to_dict(),
             "data": self.data_,
@@ -326,14 +366,7 @@ class Forecaster:
         }
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> Forecaster:
-        """Loads a run directory written by `save` (checked by manifest, `safe_mode=True`).
-
-        Raises:
-            RunError: for a missing, incomplete, corrupt or incompatible run.
-        """
-        path = Path(path)
-        config = runs.read_run_dir(path)
+    def _from_config(cls, config: dict) -> Forecaster:
         t = config["training"]
         fc = cls(
             window=config["window"],
@@ -348,21 +381,31 @@ class Forecaster:
             val_fraction=t["val_fraction"],
             test_fraction=t["test_fraction"],
             model_options=config["model_options"],
+            objective=config["objective"],
+            season=config["season"],
         )
+        fc.season_ = config["season"]
         fc.transform_ = config["transform"]
         fc.scaler_ = StandardScaler.from_dict(config["scaler"])
         fc.data_ = config["data"]
-        fc.training_ = {
-            k: t[k]
-            for k in (
-                "seconds",
-                "epochs_run",
-                "best_epoch",
-                "best_val_loss",
-                "parameters",
-                "train_windows",
-            )
-        }
+        fc.training_ = {k: t[k] for k in TRAINING_FACTS}
+        return fc
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Forecaster:
+        """Loads a run directory written by `save` (checked by manifest, `safe_mode=True`).
+
+        Raises:
+            RunError: for a missing, incomplete, corrupt or incompatible run.
+        """
+        path = Path(path)
+        config = runs.read_run_dir(path)
+        try:
+            fc = cls._from_config(config)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RunError(
+                f"run {path} has a malformed config.json ({exc!r}); fit it again."
+            ) from None
         fc.metrics_ = runs.read_json(path / "metrics.json")
         fc.history_ = pd.read_csv(path / "history.csv", index_col=0)
         fc.predictions_ = _read_timed_csv(path / "predictions.csv", config["data"])

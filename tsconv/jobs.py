@@ -17,6 +17,7 @@ import pandas as pd
 from tsconv import runs
 from tsconv.data import load_csv
 from tsconv.errors import InputError
+from tsconv.evaluation import mae_ratio
 from tsconv.forecaster import Forecaster
 from tsconv.plots import plot_forecast
 
@@ -33,13 +34,23 @@ class FitReport:
     def summary(self) -> str:
         """Run, model size, training, and the test one-step error beside the naive forecast."""
         fc, t = self.forecaster, self.forecaster.training_
+        seen = t.get("receptive_field")
+        reach = f", receptive field {seen} steps" if seen is not None else ""
+        if t["best_epoch"] is not None:
+            how = (
+                f"trained {t['epochs_run']} epoch(s) in {t['seconds']:.1f}s (best validation "
+                f"loss at epoch {t['best_epoch']}, objective {fc.objective})"
+            )
+        else:
+            how = f"fitted without a training loop in {t['seconds']:.1f}s"
         lines = [
             f"run: {self.run_dir}",
-            f"model: {fc.model}, {t['parameters']:,} parameters, window {fc.window}, "
+            f"model: {fc.model}, {t['parameters']:,} parameters{reach}, window {fc.window}, "
             f"transform {fc.transform_}, target {fc.data_['target']!r}",
-            f"trained {t['epochs_run']} epoch(s) in {t['seconds']:.1f}s "
-            f"(best validation loss at epoch {t['best_epoch']}) on {t['train_windows']:,} windows",
+            f"{how} on {t['train_windows']:,} windows",
         ]
+        if seen is not None and seen < fc.window:
+            lines.append(f"note: the model can see only the last {seen} of the {fc.window} steps")
         for split in ("validation", "test"):
             m = fc.metrics_[split]
             lines.append(f"one-step error, {split} ({m['windows']:,} windows, {m['span']}):")
@@ -47,9 +58,13 @@ class FitReport:
             for who in ("model", "naive"):
                 e = m[who]
                 lines.append(f"  {who:6} {e['mae']:10.4g} {e['rmse']:10.4g} {e['mape']:7.3f}%")
-        test = fc.metrics_["test"]
-        ratio = test["model"]["mae"] / max(test["naive"]["mae"], 1e-300)
-        verdict = "beats" if ratio < 1 else "does not beat"
+        ratio = mae_ratio(fc.metrics_)
+        if ratio < 0.995:
+            verdict = "beats"
+        elif ratio <= 1.005:
+            verdict = "ties with"
+        else:
+            verdict = "does not beat"
         lines.append(
             f"test MAE model/naive = {ratio:.3f}: the model {verdict} "
             "the naive forecast (tomorrow = today)."

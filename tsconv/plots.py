@@ -24,13 +24,17 @@ def plot_fit(
     """
     fig = Figure(figsize=(10, 7), layout="constrained")
     curves, series = fig.subplots(2, 1, height_ratios=[1, 2])
-    for column in ("loss", "val_loss"):
-        if column in history:
-            curves.plot(history.index + 1, history[column], label=column)
-    curves.set_xlabel("epoch")
-    curves.set_ylabel("loss (scaled units)")
-    curves.legend()
-    curves.set_title("training")
+    if len(history):
+        for column in ("loss", "val_loss"):
+            if column in history:
+                curves.plot(history.index + 1, history[column], label=column)
+        curves.set_xlabel("epoch")
+        curves.set_ylabel("loss (scaled units)")
+        curves.legend()
+        curves.set_title("training")
+    else:
+        curves.text(0.5, 0.5, "no training loop (baseline)", ha="center", va="center")
+        curves.set_axis_off()
     part = predictions.iloc[-last:]
     series.plot(part.index, part["actual"], color="black", linewidth=1.2, label="actual")
     series.plot(part.index, part["model"], color="tab:blue", linewidth=1, label="model")

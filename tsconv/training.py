@@ -14,6 +14,7 @@ from tsconv.windowing import Windows
 logger = logging.getLogger(__name__)
 
 LOSSES = {"mse": "mse", "mae": "mae", "huber": "huber"}
+OBJECTIVES = ("last", "sequence")
 
 
 class WindowBatches(keras.utils.PyDataset):
@@ -27,11 +28,21 @@ class WindowBatches(keras.utils.PyDataset):
         batch_size: windows per batch.
         shuffle: reshuffle the window order after every epoch.
         seed: seed of the shuffling.
+        objective: `"last"` serves `(batch, horizon)` targets; `"sequence"`
+            serves `(batch, window)`, the next value after every step.
     """
 
-    def __init__(self, windows: Windows, batch_size: int, shuffle: bool = False, seed: int = 0):
+    def __init__(
+        self,
+        windows: Windows,
+        batch_size: int,
+        shuffle: bool = False,
+        seed: int = 0,
+        objective: str = "last",
+    ):
         super().__init__()
         self.windows = windows
+        self.objective = objective
         self.batch_size = batch_size
         self.shuffle = shuffle
         self._rng = np.random.default_rng(seed)
@@ -46,7 +57,10 @@ class WindowBatches(keras.utils.PyDataset):
         index = self._order[i * self.batch_size : (i + 1) * self.batch_size]
         # Fancy indexing copies just this batch out of the views.
         inputs = np.asarray(self.windows.inputs[index], np.float32)  # (batch, window, channels)
-        targets = np.asarray(self.windows.targets[index], np.float32)  # (batch, horizon)
+        source = (
+            self.windows.sequence_targets if self.objective == "sequence" else self.windows.targets
+        )
+        targets = np.asarray(source[index], np.float32)  # (batch, horizon) or (batch, window)
         return inputs, targets
 
     def on_epoch_end(self) -> None:
@@ -63,9 +77,16 @@ class EpochLogger(keras.callbacks.Callback):
 
 
 def check_training_options(
-    loss: str, epochs: int, batch_size: int, patience: int, learning_rate: float
+    loss: str,
+    epochs: int,
+    batch_size: int,
+    patience: int,
+    learning_rate: float,
+    objective: str = "last",
 ) -> None:
     """Raises `InputError` for an option that cannot train."""
+    if objective not in OBJECTIVES:
+        raise InputError(f"unknown objective {objective!r}; use one of {list(OBJECTIVES)}.")
     if loss not in LOSSES:
         raise InputError(f"unknown loss {loss!r}; use one of {sorted(LOSSES)}.")
     for name, value in (("epochs", epochs), ("batch_size", batch_size), ("patience", patience)):
@@ -86,11 +107,16 @@ def train(
     patience: int = 5,
     learning_rate: float = 1e-3,
     seed: int = 0,
+    objective: str = "last",
     verbose: int = 0,
 ) -> keras.callbacks.History:
     """Trains `model` with Adam and early stopping on the validation windows.
 
     The weights of the epoch with the lowest validation loss are restored.
+    With `objective="sequence"`, a view of the model that outputs its
+    per-step head (layer `"head"`, `(batch, window, 1)`) is trained instead:
+    every position i learns to predict step i + 1, so a window gives `window`
+    targets. The view shares the model's weights.
 
     Args:
         model: a compiled-or-not Keras model mapping windows to `(batch, horizon)`.
@@ -102,23 +128,42 @@ def train(
         patience: epochs without validation improvement before stopping.
         learning_rate: Adam's learning rate.
         seed: seeds the shuffling; set Keras's global seed before building the model.
+        objective: `"last"` or `"sequence"` (models with `supports_sequence_objective`).
         verbose: Keras's progress display (0 silent, 1 bar, 2 one line per epoch).
 
     Returns:
         The Keras `History`.
     """
-    check_training_options(loss, epochs, batch_size, patience, learning_rate)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=LOSSES[loss])
+    check_training_options(loss, epochs, batch_size, patience, learning_rate, objective)
+    if objective == "sequence":
+        if not getattr(model, "supports_sequence_objective", False):
+            raise InputError(
+                f"the sequence objective needs a causal model with a per-step head "
+                f"(tcn, transformer); {type(model).__name__} has none. Use objective 'last'."
+            )
+        per_step = model.get_layer("head").output  # (batch, window, 1)
+        window = per_step.shape[1]
+        model = keras.Model(model.input, keras.layers.Reshape((window,))(per_step))
+    # XLA: measured on 2 CPU cores, 1.4x (conv) to 4.5x (TCN) more windows/s than without;
+    # Keras's jit_compile="auto" leaves it off with TensorFlow. JAX always compiles.
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate), loss=LOSSES[loss], jit_compile=True
+    )
     stop = keras.callbacks.EarlyStopping(
         monitor="val_loss", patience=patience, restore_best_weights=True
     )
-    return model.fit(
-        WindowBatches(train_windows, batch_size, shuffle=True, seed=seed),
-        validation_data=WindowBatches(val_windows, max(batch_size, 256)),
+    history = model.fit(
+        WindowBatches(train_windows, batch_size, shuffle=True, seed=seed, objective=objective),
+        validation_data=WindowBatches(val_windows, max(batch_size, 256), objective=objective),
         epochs=epochs,
         callbacks=[stop, EpochLogger()],
         verbose=verbose,
     )
+    # Predict as a reloaded model does (without XLA), so that predictions before and
+    # after save/load are identical, not merely close.
+    model.jit_compile = False
+    model.predict_function = None
+    return history
 
 
 def predict_windows(model: keras.Model, windows: Windows, batch_size: int = 256) -> np.ndarray:

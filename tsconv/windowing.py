@@ -25,12 +25,15 @@ class Windows:
         targets: `(num_windows, horizon)` view of channel 0 (the target).
         target_rows: `(num_windows,)` row of each window's first target.
         horizon: target steps per window.
+        sequence_targets: `(num_windows, window)` view: the next value of
+            channel 0 after each observed step (the sequence objective).
     """
 
     inputs: np.ndarray
     targets: np.ndarray
     target_rows: np.ndarray
     horizon: int
+    sequence_targets: np.ndarray
 
     def __len__(self) -> int:
         return len(self.target_rows)
@@ -49,6 +52,7 @@ class Windows:
             self.targets[first:last],
             self.target_rows[first:last],
             self.horizon,
+            self.sequence_targets[first:last],
         )
 
 
@@ -63,7 +67,9 @@ def make_windows(values: np.ndarray, window: int, horizon: int = 1) -> Windows:
     The index rule: window `i` observes rows `i, i+1, …, i+window-1` and its
     target is rows `i+window, …, i+window+horizon-1` of channel 0 — "observe
     100, predict 101", then slide by one row. There are
-    `rows - window - horizon + 1` windows.
+    `rows - window - horizon + 1` windows. For the sequence objective, step
+    `j` of window `i` (row `i+j`) has the target row `i+j+1`, so the last
+    step's target is the window's first target.
 
     Args:
         values: `(rows,)` or `(rows, channels)` array; channel 0 is the target.
@@ -80,6 +86,8 @@ def make_windows(values: np.ndarray, window: int, horizon: int = 1) -> Windows:
     >>> w = make_windows(np.arange(6.0), window=3)
     >>> w.inputs[:, :, 0].tolist(), w.targets[:, 0].tolist(), w.target_rows.tolist()
     ([[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]], [3.0, 4.0, 5.0], [3, 4, 5])
+    >>> w.sequence_targets[0].tolist()
+    [1.0, 2.0, 3.0]
     """
     check_window(window)
     if not isinstance(horizon, (int, np.integer)) or horizon < 1:
@@ -97,7 +105,8 @@ def make_windows(values: np.ndarray, window: int, horizon: int = 1) -> Windows:
     inputs = sliding_window_view(values, window, axis=0).transpose(0, 2, 1)[:n]
     # (n, window, channels)
     targets = sliding_window_view(values[window:, 0], horizon)[:n]  # (n, horizon)
-    return Windows(inputs, targets, np.arange(window, window + n), horizon)
+    sequence_targets = sliding_window_view(values[1:, 0], window)[:n]  # (n, window)
+    return Windows(inputs, targets, np.arange(window, window + n), horizon, sequence_targets)
 
 
 def last_window(values: np.ndarray, window: int) -> np.ndarray:

@@ -2,11 +2,52 @@
 
 from __future__ import annotations
 
+import inspect
+
 import keras
 
+from tsconv.models.baselines import (
+    DriftForecaster,
+    LinearForecaster,
+    NaiveForecaster,
+    SeasonalNaiveForecaster,
+)
 from tsconv.models.conv import CausalConvForecaster
+from tsconv.models.tcn import TCNForecaster, default_dilations, tcn_receptive_field
+from tsconv.models.transformer import TransformerForecaster
 
-MODELS = {"conv": CausalConvForecaster}
+MODELS = {
+    "conv": CausalConvForecaster,
+    "tcn": TCNForecaster,
+    "transformer": TransformerForecaster,
+    "naive": NaiveForecaster,
+    "seasonal-naive": SeasonalNaiveForecaster,
+    "drift": DriftForecaster,
+    "linear": LinearForecaster,
+}
+BASELINES = ("naive", "seasonal-naive", "drift", "linear")
+
+# Constructor arguments that tsconv fills in itself (from the data, the scaler or the run).
+_SUPPLIED = {"self", "window", "num_features", "season", "transform", "target_mean", "target_scale"}
+
+
+def model_options(name: str) -> list[str]:
+    """The options a user may set for model `name` (its constructor's other arguments)."""
+    params = inspect.signature(MODELS[name].__init__).parameters.values()
+    return [p.name for p in params if p.name not in _SUPPLIED and p.kind is p.POSITIONAL_OR_KEYWORD]
+
+
+def check_model_options(name: str, options: dict) -> None:
+    """Raises `ValueError` for an unknown model or an option it does not take."""
+    if name not in MODELS:
+        raise ValueError(f"unknown model; use one of {sorted(MODELS)}. Received: model={name!r}")
+    allowed = model_options(name)
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"model {name!r} takes no option {', '.join(unknown)}; its options are "
+            f"{allowed or 'none'}. Received: {', '.join(f'{k}={options[k]!r}' for k in unknown)}"
+        )
 
 
 def build_model(name: str, window: int, num_features: int, **options) -> keras.Model:
@@ -20,4 +61,19 @@ def build_model(name: str, window: int, num_features: int, **options) -> keras.M
     return MODELS[name](window=window, num_features=num_features, **options)
 
 
-__all__ = ["MODELS", "CausalConvForecaster", "build_model"]
+__all__ = [
+    "BASELINES",
+    "MODELS",
+    "CausalConvForecaster",
+    "DriftForecaster",
+    "LinearForecaster",
+    "NaiveForecaster",
+    "SeasonalNaiveForecaster",
+    "TCNForecaster",
+    "TransformerForecaster",
+    "build_model",
+    "check_model_options",
+    "default_dilations",
+    "model_options",
+    "tcn_receptive_field",
+]

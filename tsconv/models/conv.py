@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import keras
 
+from tsconv.arguments import check_positive_int, check_rate
+
 
 @keras.saving.register_keras_serializable(package="tsconv")
 class CausalConvForecaster(keras.Model):
@@ -48,10 +50,8 @@ class CausalConvForecaster(keras.Model):
             ("kernel_size", kernel_size),
             ("num_layers", num_layers),
         ):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{arg}` must be a positive integer. Received: {arg}={value!r}")
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout!r}")
+            check_positive_int(arg, value)
+        check_rate("dropout", dropout)
 
         # === Layers ===
         convs = [

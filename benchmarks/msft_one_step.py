@@ -1,0 +1,90 @@
+"""Question: how does each model's default compare with "tomorrow = today" on MSFT?
+
+Fits every model with the defaults `tsconv fit datasets/msft.csv --window 100 --model NAME`
+uses (plus the TCN without dropout and the level transform, the alternatives that the
+defaults were chosen over), and reports the one-step test and validation MAE as a ratio
+to the naive forecast's on the same windows. Below 1 beats naive.
+
+Run: python benchmarks/msft_one_step.py   (about 10 minutes on 2 CPU cores)
+Writes: benchmarks/results/msft_one_step.md
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras
+
+import tsconv
+from tsconv.evaluation import mae_ratio
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = [
+    ("conv", {}, {}),
+    ("conv", {}, {"transform": "none"}),
+    ("tcn", {}, {}),
+    ("tcn", {"dropout": 0.0}, {}),
+    ("tcn", {}, {"objective": "sequence"}),
+    ("transformer", {}, {}),
+    ("transformer", {"positional": "alibi"}, {}),
+    ("naive", {}, {}),
+    ("seasonal-naive", {}, {}),
+    ("drift", {}, {}),
+    ("linear", {}, {}),
+]
+
+
+def main() -> None:
+    series = tsconv.load_csv(ROOT / "datasets" / "msft.csv")
+    rows = []
+    for model, options, kwargs in CONFIGS:
+        started = time.perf_counter()
+        fc = tsconv.Forecaster(window=100, model=model, model_options=options, **kwargs).fit(series)
+        label = model + "".join(f" {k}={v}" for k, v in {**options, **kwargs}.items())
+        rows.append(
+            (
+                label,
+                fc.training_["parameters"],
+                fc.training_["epochs_run"],
+                mae_ratio(fc.metrics_, "validation"),
+                mae_ratio(fc.metrics_, "test"),
+                time.perf_counter() - started,
+            )
+        )
+        print(f"{label:40s} test MAE / naive {rows[-1][4]:.3f}", flush=True)
+
+    header = (
+        "| model (defaults unless shown) | parameters | epochs | validation MAE / naive "
+        "| test MAE / naive | seconds |"
+    )
+    lines = [header, "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for label, params, epochs, val, test, seconds in rows:
+        lines.append(
+            f"| {label} | {params:,} | {epochs} | {val:.3f} | {test:.3f} | {seconds:.0f} |"
+        )
+    table = "\n".join(lines)
+    print(table)
+    text = (
+        "# One-step error on MSFT, model / naive\n\n"
+        f"Command: `python benchmarks/msft_one_step.py`  \n"
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"Keras {keras.__version__} ({keras.backend.backend()}), tsconv {tsconv.__version__}  \n"
+        f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC  \n"
+        "Data: datasets/msft.csv (daily close), window 100, transform auto (log-return) unless "
+        "shown, seed 0; validation and test are the last 10% + 10% of rows.\n\n"
+        f"{table}\n"
+    )
+    out = ROOT / "benchmarks" / "results" / "msft_one_step.md"
+    out.write_text(text)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Small masked (causal) transformer forecaster."""
+
+from __future__ import annotations
+
+import keras
+
+from tsconv.arguments import check_choice, check_positive_int, check_rate
+from tsconv.layers import LastStep, SinusoidalPositionEncoding, TransformerBlock
+
+POSITIONALS = ("sinusoidal", "alibi")
+
+
+@keras.saving.register_keras_serializable(package="tsconv")
+class TransformerForecaster(keras.Model):
+    """A linear projection of each step, pre-LayerNorm causal blocks, a dense head per step.
+
+    Step i attends only to steps ≤ i, so the head's output at every position
+    is a one-step forecast; the model returns the last one and supports the
+    sequence objective like `TCNForecaster`.
+
+    Args:
+        window: observed steps (the input length).
+        num_features: channels per step.
+        model_dim: width of the projected steps (even, divisible by `num_heads`).
+        num_heads: attention heads; each has `model_dim // num_heads` dimensions.
+        num_layers: transformer blocks.
+        mlp_dim: hidden units of each block's MLP.
+        dropout: dropout on attention weights and residual branches.
+        positional: `"sinusoidal"` (encodings added to the inputs; default) or
+            `"alibi"` (linear attention biases by distance, no embedding).
+        **kwargs: passed to `keras.Model`.
+
+    Raises:
+        ValueError: for a non-positive size, `model_dim` not divisible by
+            `num_heads` (or odd, with sinusoidal positions), or an unknown positional.
+
+    Example:
+    >>> model = TransformerForecaster(window=100)
+    >>> model(np.zeros((8, 100, 1), "float32")).shape  # (batch, 1)
+    (8, 1)
+    """
+
+    supports_sequence_objective = True
+
+    def __init__(
+        self,
+        window: int,
+        num_features: int = 1,
+        model_dim: int = 32,
+        num_heads: int = 4,
+        num_layers: int = 2,
+        mlp_dim: int = 64,
+        dropout: float = 0.0,
+        positional: str = "sinusoidal",
+        **kwargs,
+    ):
+        for arg, value in (
+            ("window", window),
+            ("num_features", num_features),
+            ("model_dim", model_dim),
+            ("num_heads", num_heads),
+            ("num_layers", num_layers),
+            ("mlp_dim", mlp_dim),
+        ):
+            check_positive_int(arg, value)
+        check_rate("dropout", dropout)
+        check_choice("positional", positional, POSITIONALS)
+        if model_dim % num_heads:
+            raise ValueError(
+                f"`model_dim` must be divisible by `num_heads`. "
+                f"Received: model_dim={model_dim}, num_heads={num_heads}"
+            )
+        if positional == "sinusoidal" and model_dim % 2:
+            raise ValueError(
+                "`model_dim` must be even for sinusoidal positions. "
+                f"Received: model_dim={model_dim}"
+            )
+
+        # === Layers ===
+        projection = keras.layers.Dense(model_dim, name="input_projection")
+        position = (
+            SinusoidalPositionEncoding(name="position") if positional == "sinusoidal" else None
+        )
+        blocks = [
+            TransformerBlock(
+                num_heads,
+                model_dim // num_heads,
+                mlp_dim,
+                dropout,
+                alibi=positional == "alibi",
+                name=f"block_{i}",
+            )
+            for i in range(num_layers)
+        ]
+        final_norm = keras.layers.LayerNormalization(name="final_norm")
+        head = keras.layers.Dense(1, name="head")
+
+        # === Functional Model ===
+        inputs = keras.Input(shape=(window, num_features), name="window")
+        x = projection(inputs)  # (batch, window, model_dim)
+        if position is not None:
+            x = position(x)
+        for block in blocks:
+            x = block(x)  # (batch, window, model_dim)
+        per_step = head(final_norm(x))  # (batch, window, 1)
+        outputs = LastStep(name="last_step")(per_step)  # (batch, 1)
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+
+        # === Config ===
+        self.window = window
+        self.num_features = num_features
+        self.model_dim = model_dim
+        self.num_heads = num_heads
+        self.num_layers = num_layers
+        self.mlp_dim = mlp_dim
+        self.dropout = dropout
+        self.positional = positional
+
+    @property
+    def receptive_field(self) -> int:
+        """Attention reaches every earlier step: the whole window."""
+        return self.window
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(
+            {
+                "window": self.window,
+                "num_features": self.num_features,
+                "model_dim": self.model_dim,
+                "num_heads": self.num_heads,
+                "num_layers": self.num_layers,
+                "mlp_dim": self.mlp_dim,
+                "dropout": self.dropout,
+                "positional": self.positional,
+            }
+        )
+        return config
