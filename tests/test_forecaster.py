@@ -66,15 +66,6 @@ def test_same_seed_same_forecast_and_other_seed_differs(prices_csv):
     assert not np.allclose(one.to_numpy(), other.to_numpy())
 
 
-def test_rollout_feeds_predictions_back():
-    """A model that predicts 'last value + 1' (scaled) rolls out to 1, 2, 3, ..."""
-    inputs = keras.Input((5, 1))
-    last = keras.layers.Lambda(lambda x: x[:, -1, :] + 1.0)(inputs)  # test-only, never saved
-    model = keras.Model(inputs, last)
-    path = tsconv.recursive_rollout(model, np.zeros((5, 1), "float32"), horizon=4)
-    np.testing.assert_allclose(path, [1, 2, 3, 4])
-
-
 def test_forecast_from_another_series(prices_csv, tmp_path):
     fc = tsconv.Forecaster(**TINY).fit(tsconv.load_csv(prices_csv))
     later = price_frame(rows=60, seed=5)
@@ -123,3 +114,18 @@ def test_forecast_errors(prices_csv):
     fc = tsconv.Forecaster(**TINY).fit(tsconv.load_csv(prices_csv))
     with pytest.raises(tsconv.InputError, match="Received: horizon=0"):
         fc.forecast(0)
+
+
+@pytest.mark.parametrize("transform", ["none", "diff", "log-return"])
+def test_forecast_integrates_back_to_levels_exactly(transform):
+    """Seasonal naive on an exactly periodic series must repeat the last season, in levels."""
+    season = [10.0, 12.0, 11.0, 15.0, 9.0]
+    frame = pd.DataFrame(
+        {"v": np.tile(season, 60)},
+        index=pd.date_range("2020-01-01", periods=300, freq="D", name="date"),
+    )
+    series = tsconv.Series(frame=frame, target="v", time_column="date", freq="D")
+    fc = tsconv.Forecaster(window=20, model="seasonal-naive", season=5, transform=transform)
+    table = fc.fit(series).forecast(12)
+    # The series ends on season[4]; next come season[0], season[1], ...
+    np.testing.assert_allclose(table["v"], [season[h % 5] for h in range(12)], rtol=1e-5)

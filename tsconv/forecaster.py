@@ -3,7 +3,7 @@
 The data path, in order: levels → target transform (changes) → scaler fitted
 on the training rows → zero-copy windows → Keras model → one-step
 predictions, scored in levels against the naive forecast; and for the future:
-last window → recursive rollout → unscale → integrate back to levels → dates.
+last window → compiled recursive rollout → unscale → integrate back to levels → dates.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tsconv.evaluation import mae_ratio, score_one_step
 from tsconv.models import MODELS, build_model, check_model_options
 from tsconv.plots import plot_fit
 from tsconv.preparation import encode, prepare
-from tsconv.rollout import recursive_rollout
+from tsconv.rollout import compiled_rollout
 from tsconv.scaling import StandardScaler
 from tsconv.training import check_training_options, train
 from tsconv.windowing import check_window, last_window
@@ -260,13 +260,17 @@ class Forecaster:
 
     # --- forecast ------------------------------------------------------------
 
-    def forecast(self, horizon: int, series: Series | None = None) -> pd.DataFrame:
+    def forecast(
+        self, horizon: int, series: Series | None = None, jit_compile: bool = True
+    ) -> pd.DataFrame:
         """Forecasts `horizon` steps after the end of the observed data.
 
         Args:
             horizon: steps to forecast, at least 1.
             series: continue from the end of this series instead (it must
                 have the columns the model was trained on).
+            jit_compile: compile the rollout with XLA: slower to compile, faster
+                to run again (see `tsconv.rollout.compiled_rollout`).
 
         Returns:
             A `DataFrame` with one column named after the target, indexed by
@@ -289,7 +293,10 @@ class Forecaster:
         if self.transform_ == "log-return" and np.any(levels[:, 0] <= 0):
             raise InputError("the target has values <= 0, which a log-return model cannot use.")
         scaled = encode(self.transform_, self.scaler_, levels)  # (rows - 1, channels)
-        path = recursive_rollout(self.model_, last_window(scaled, self.window), horizon)
+        context = last_window(scaled, self.window)  # (window, channels)
+        path = compiled_rollout(
+            self.model_, context, horizon, cache=self._rollouts(), jit_compile=jit_compile
+        )
         changes = path * self.scaler_.scale_[0] + self.scaler_.mean_[0]
         values = transforms.integrate(self.transform_, changes[None], levels[-1:, 0])[0]
         if self.data_["features"] and horizon > 1:
@@ -300,6 +307,12 @@ class Forecaster:
         index = future_index(frame.index[-1], self.data_["freq"], horizon)
         index.name = frame.index.name
         return pd.DataFrame({self.data_["target"]: values}, index=index)
+
+    def _rollouts(self) -> dict:
+        """Compiled rollout loops of the current model, by horizon (see `compiled_rollout`)."""
+        if getattr(self, "_rollout_model", None) is not self.model_:
+            self._rollout_model, self._rollout_cache = self.model_, {}
+        return self._rollout_cache
 
     def _check_series(self, series: Series) -> pd.DataFrame:
         needed = [self.data_["target"], *self.data_["features"]]

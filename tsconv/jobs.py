@@ -185,7 +185,9 @@ def forecast_run(
             fill=fill,
         )
         history = series.frame
-    table = forecaster.forecast(horizon, series)
+    # One forecast per call: compile time dominates, and XLA compiles 1.1 s slower
+    # (benchmarks/rollout_speed.py), so the rollout runs without it here.
+    table = forecaster.forecast(horizon, series, jit_compile=False)
     out_path = _write_csv_atomically(table, out) if out is not None else None
     plot_path = None
     if plot is not None:
