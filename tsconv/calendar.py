@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from tsconv.errors import InputError
+from tsconv.windowing import check_horizon
 
 # Business-daily data misses holidays; below this share of business days present
 # the data is treated as irregular rather than as business days with gaps.
@@ -84,8 +84,7 @@ def future_index(last: object, freq: str | None, horizon: int) -> pd.Index:
     >>> future_index(pd.Timestamp("2017-11-10"), "B", 2)  # a Friday
     DatetimeIndex(['2017-11-13', '2017-11-14'], dtype='datetime64[ns]', freq='B')
     """
-    if horizon < 1:
-        raise InputError(f"horizon must be at least 1. Received: horizon={horizon}")
+    check_horizon(horizon)
     if freq is None:
         start = int(last) + 1
         return pd.Index(np.arange(start, start + horizon), name="step")

@@ -29,7 +29,7 @@ from tsconv.preparation import encode, prepare
 from tsconv.rollout import compiled_rollout
 from tsconv.scaling import StandardScaler
 from tsconv.training import check_training_options, train
-from tsconv.windowing import check_window, last_window
+from tsconv.windowing import check_horizon, check_window, last_window
 
 logger = logging.getLogger(__name__)
 
@@ -280,8 +280,7 @@ class Forecaster:
             InputError: for a bad horizon, too short a series, or other columns.
         """
         self._check_fitted()
-        if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
-            raise InputError(f"horizon must be a positive integer. Received: horizon={horizon}")
+        check_horizon(horizon)
         frame = self.context_ if series is None else self._check_series(series)
         columns = [self.data_["target"], *self.data_["features"]]
         levels = frame[columns].to_numpy(np.float64)

@@ -20,6 +20,7 @@ from tsconv.errors import InputError
 from tsconv.evaluation import mae_ratio
 from tsconv.forecaster import Forecaster
 from tsconv.plots import plot_forecast
+from tsconv.windowing import check_horizon
 
 logger = logging.getLogger(__name__)
 
@@ -166,10 +167,7 @@ def forecast_run(
     Raises:
         InputError: for a bad horizon or input file; RunError: for a missing or bad run.
     """
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        raise InputError(
-            f"horizon must be a positive integer (e.g. --horizon 30). Received: horizon={horizon}"
-        )
+    check_horizon(horizon)  # before loading the run, so a bad horizon fails fast
     started = time.perf_counter()
     run_dir = runs.resolve_run(run, runs_dir)
     forecaster = Forecaster.load(run_dir)

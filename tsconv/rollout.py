@@ -1,9 +1,10 @@
 """Autoregressive rollout: append each prediction to the window and predict again.
 
 `compiled_rollout` runs the whole horizon as one compiled computation (a
-`keras.ops.fori_loop` inside a Keras model, compiled by the backend: XLA on
-TensorFlow, `jax.jit` on JAX) and caches it per model and horizon.
-`recursive_rollout` is the plain eager loop it is tested against.
+`keras.ops.fori_loop` inside a Keras model, compiled by the backend: a graph,
+with or without XLA, on TensorFlow; `jax.jit` on JAX); the caller keeps the
+compiled loops in a cache of its own. `recursive_rollout` is the plain eager
+loop it is tested against.
 """
 
 from __future__ import annotations
@@ -13,11 +14,7 @@ import numpy as np
 from keras import ops
 
 from tsconv.errors import InputError
-
-
-def _check_horizon(horizon: int) -> None:
-    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise InputError(f"horizon must be a positive integer. Received: horizon={horizon}")
+from tsconv.windowing import check_horizon
 
 
 def _as_batch(context: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -51,7 +48,7 @@ def recursive_rollout(model: keras.Model, context: np.ndarray, horizon: int) -> 
     >>> recursive_rollout(model, np.zeros((100, 1)), horizon=30).shape
     (30,)
     """
-    _check_horizon(horizon)
+    check_horizon(horizon)
     x, single = _as_batch(context)  # (batch, window, channels)
     path = np.empty((len(x), horizon), dtype=np.float32)
     for step in range(horizon):
@@ -119,7 +116,7 @@ def compiled_rollout(
     >>> compiled_rollout(model, np.zeros((256, 100, 1)), horizon=30, cache=cache).shape
     (256, 30)
     """
-    _check_horizon(horizon)
+    check_horizon(horizon)
     x, single = _as_batch(context)
     loops = {} if cache is None else cache
     key = (int(horizon), bool(jit_compile))

@@ -90,8 +90,7 @@ def make_windows(values: np.ndarray, window: int, horizon: int = 1) -> Windows:
     [1.0, 2.0, 3.0]
     """
     check_window(window)
-    if not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise InputError(f"horizon must be a positive integer. Received: horizon={horizon}")
+    check_horizon(horizon)
     if values.ndim == 1:
         values = values[:, None]  # (rows, 1)
     rows = len(values)
@@ -115,6 +114,14 @@ def last_window(values: np.ndarray, window: int) -> np.ndarray:
     if len(values) < window:
         raise InputError(f"need at least {window} rows to forecast; got {len(values)}.")
     return values[len(values) - window :]
+
+
+def check_horizon(horizon: int) -> None:
+    """Raises `InputError` unless `horizon` is a positive integer."""
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise InputError(
+            f"horizon must be a positive integer (e.g. --horizon 30). Received: horizon={horizon}"
+        )
 
 
 def check_window(window: int) -> None:
