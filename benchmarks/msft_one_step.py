@@ -12,15 +12,13 @@ Writes: benchmarks/results/msft_one_step.md
 from __future__ import annotations
 
 import os
-import platform
-import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras
+
+from results_file import write_results
 
 import tsconv
 from tsconv.evaluation import mae_ratio
@@ -32,6 +30,8 @@ CONFIGS = [
     ("tcn", {}, {}),
     ("tcn", {"dropout": 0.0}, {}),
     ("tcn", {}, {"objective": "sequence"}),
+    ("tcn", {"distribution": "gaussian"}, {}),
+    ("tcn", {"distribution": "student-t"}, {}),
     ("transformer", {}, {}),
     ("transformer", {"positional": "alibi"}, {}),
     ("naive", {}, {}),
@@ -71,19 +71,13 @@ def main() -> None:
         )
     table = "\n".join(lines)
     print(table)
-    text = (
-        "# One-step error on MSFT, model / naive\n\n"
-        f"Command: `python benchmarks/msft_one_step.py`  \n"
-        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-        f"Keras {keras.__version__} ({keras.backend.backend()}), tsconv {tsconv.__version__}  \n"
-        f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC  \n"
+    write_results(
+        "msft_one_step",
+        "One-step error on MSFT, model / naive",
+        table,
         "Data: datasets/msft.csv (daily close), window 100, transform auto (log-return) unless "
-        "shown, seed 0; validation and test are the last 10% + 10% of rows.\n\n"
-        f"{table}\n"
+        "shown, seed 0; validation and test are the last 10% + 10% of rows.",
     )
-    out = ROOT / "benchmarks" / "results" / "msft_one_step.md"
-    out.write_text(text)
-    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

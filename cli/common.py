@@ -82,3 +82,17 @@ def split_ints(text: str | None, option: str) -> list[int] | None:
 def given(**options) -> dict:
     """The options the user set (not None): model options differ between models."""
     return {name: value for name, value in options.items() if value is not None}
+
+
+def split_floats(option: str, text: str | None) -> list[float] | None:
+    """`"0.05,0.5,0.95"` → `[0.05, 0.5, 0.95]`; anything else is a one-line error, exit 2."""
+    parts = split_list(text)
+    if parts is None:
+        return None
+    try:
+        return [float(part) for part in parts]
+    except ValueError:
+        typer.echo(
+            f"error: {option} takes numbers like 0.05,0.5,0.95. Received: {text!r}", err=True
+        )
+        raise typer.Exit(2) from None

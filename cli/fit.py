@@ -65,7 +65,27 @@ def fit(
         float | None, typer.Option(help="conv, tcn, transformer: dropout rate.")
     ] = None,
     ridge: Annotated[float | None, typer.Option(help="linear: ridge penalty.")] = None,
-    loss: Annotated[str, typer.Option(help="mse, mae or huber.")] = "mse",
+    distribution: Annotated[
+        str | None,
+        typer.Option(
+            help="conv, tcn, transformer: point, gaussian or student-t (a head with a learned "
+            "scale, trained by likelihood) [default: point]."
+        ),
+    ] = None,
+    strategy: Annotated[
+        str,
+        typer.Option(
+            help="recursive (forecast one step, feed it back) or direct (forecast "
+            "--direct-steps at once; conv, tcn, transformer)."
+        ),
+    ] = "recursive",
+    direct_steps: Annotated[
+        int, typer.Option(help="Steps per model call with --strategy direct.")
+    ] = 30,
+    loss: Annotated[
+        str | None,
+        typer.Option(help="mse, mae or huber [default: mse; a likelihood for distributions]."),
+    ] = None,
     epochs: Annotated[int, typer.Option(help="Most epochs (early stopping on validation).")] = 30,
     batch_size: Annotated[int, typer.Option(help="Windows per training step.")] = 64,
     patience: Annotated[int, typer.Option(help="Epochs without improvement before stopping.")] = 5,
@@ -101,6 +121,8 @@ def fit(
             seed=seed,
             objective=objective,
             season=season,
+            strategy=strategy,
+            direct_steps=direct_steps,
             model_options=given(
                 filters=filters,
                 kernel_size=kernel_size,
@@ -114,6 +136,7 @@ def fit(
                 positional=positional,
                 dropout=dropout,
                 ridge=ridge,
+                distribution=distribution,
             ),
             verbose=progress,
         )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tsconv_cli.common import DEBUG, QUIET, VERBOSE, setup, user_errors
+from tsconv_cli.common import DEBUG, QUIET, VERBOSE, setup, split_floats, user_errors
 
 
 def forecast(
@@ -29,11 +29,30 @@ def forecast(
     plot: Annotated[
         bool, typer.Option("--plot", help="Also write a PNG of history + forecast beside --out.")
     ] = False,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            help="Sampled trajectories (each step samples and feeds back); 0 = point forecast "
+            "only [default: 200 with --quantiles]."
+        ),
+    ] = None,
+    quantiles: Annotated[
+        str | None,
+        typer.Option(help="Quantiles of the samples to write, e.g. 0.05,0.5,0.95."),
+    ] = None,
+    temperature: Annotated[
+        float, typer.Option(help="Sampling spread: 1 = fitted, <1 sharper, >1 wider, 0 = point.")
+    ] = 1.0,
+    seed: Annotated[int | None, typer.Option(help="Seed for reproducible samples.")] = None,
     quiet: Annotated[bool, QUIET] = False,
     verbose: Annotated[bool, VERBOSE] = False,
     debug: Annotated[bool, DEBUG] = False,
 ) -> None:
-    """Forecast HORIZON steps after the end of the data, by autoregressive rollout."""
+    """Forecast HORIZON steps after the end of the data, by autoregressive rollout.
+
+    With --samples or --quantiles, sampled trajectories give per-step quantiles
+    (written beside the forecast; --plot draws them as a fan chart).
+    """
     setup(quiet, verbose)
     with user_errors(debug):
         from tsconv.jobs import forecast_run
@@ -46,5 +65,9 @@ def forecast(
             fill=fill,
             out=out,
             plot=out.with_suffix(".png") if plot else None,
+            samples=samples,
+            quantiles=split_floats("--quantiles", quantiles),
+            temperature=temperature,
+            seed=seed,
         )
     typer.echo(report.summary())

@@ -194,13 +194,13 @@ def test_tcn_reports_its_receptive_field(prices_csv, tmp_path):
         "--model",
         "tcn",
         "--dilations",
-        "1,2",
+        "1",
         "--runs-dir",
         tmp_path / "r",
     )
     assert result.exit_code == 0, result.output
-    assert "receptive field 13 steps" in result.stdout
-    assert "can see only the last 13 of the 20 steps" in result.stdout
+    assert "receptive field 5 steps" in result.stdout
+    assert "can see only the last 5 of the 20 steps" in result.stdout
 
 
 def test_option_of_another_model(prices_csv, tmp_path):

@@ -27,6 +27,7 @@ def test_run_holds_the_promised_files(fitted, tmp_path):
         "history.csv",
         "predictions.csv",
         "context.csv",
+        "residuals.json",
         "fit.png",
         "manifest.json",
     }

@@ -26,6 +26,7 @@ from tsconv.models import (
 )
 from tsconv.rollout import recursive_rollout
 from tsconv.scaling import StandardScaler
+from tsconv.streaming import ForecastStream
 from tsconv.windowing import Windows, make_windows, split_rows
 
 try:
@@ -47,6 +48,7 @@ __all__ = [
     "DriftForecaster",
     "FitReport",
     "ForecastReport",
+    "ForecastStream",
     "Forecaster",
     "InputError",
     "LinearForecaster",

@@ -8,10 +8,10 @@ last window → compiled recursive rollout → unscale → integrate back to lev
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import keras
@@ -21,13 +21,22 @@ import pandas as pd
 from tsconv import runs, transforms
 from tsconv.calendar import future_index, infer_season
 from tsconv.data import Series
-from tsconv.errors import InputError, RunError
+from tsconv.errors import InputError
 from tsconv.evaluation import mae_ratio, score_one_step
+from tsconv.forecaster_files import forecaster_config, read_forecaster, write_forecaster_files
+from tsconv.layers.distribution_head import DISTRIBUTIONS, NLL_LOSSES
 from tsconv.models import MODELS, build_model, check_model_options
-from tsconv.plots import plot_fit
 from tsconv.preparation import encode, prepare
 from tsconv.rollout import compiled_rollout
-from tsconv.scaling import StandardScaler
+from tsconv.sampling import (
+    check_sampling,
+    draw_noise,
+    heldout_residuals,
+    noise_source,
+    quantile_columns,
+)
+from tsconv.strategy import check_strategy
+from tsconv.streaming import ForecastStream
 from tsconv.training import check_training_options, train
 from tsconv.windowing import check_horizon, check_window, last_window
 
@@ -36,15 +45,6 @@ logger = logging.getLogger(__name__)
 # Rows of the observed series kept with the model: enough to forecast (window + 1)
 # and to draw some history in front of a forecast.
 CONTEXT_ROWS = 500
-TRAINING_FACTS = (
-    "seconds",
-    "epochs_run",
-    "best_epoch",
-    "best_val_loss",
-    "parameters",
-    "receptive_field",
-    "train_windows",
-)
 
 
 class Forecaster:
@@ -58,7 +58,9 @@ class Forecaster:
         transform: `"auto"`, `"none"`, `"diff"` or `"log-return"`; the model
             predicts the transformed target and forecasts are turned back into
             levels. `"auto"` is log-return for positive series, else diff.
-        loss: `"mse"`, `"mae"` or `"huber"`.
+        loss: `"mse"` (default for a point head), `"mae"` or `"huber"`. A
+            distribution head (`model_options={"distribution": "gaussian"}`)
+            is always trained by its negative log-likelihood.
         epochs: most training epochs (early stopping usually ends sooner).
         batch_size: windows per training step.
         patience: epochs without validation improvement before stopping.
@@ -73,6 +75,10 @@ class Forecaster:
             `transformer` only).
         season: season length for `"seasonal-naive"`; default: inferred from
             the frequency (5 for business days, 52 for weeks, 12 for months, …).
+        strategy: `"recursive"` (forecast one step, feed it back) or `"direct"`
+            (the model forecasts `direct_steps` at once; neural models only).
+        direct_steps: steps per model call with the direct strategy; longer
+            horizons roll out that many steps at a time.
         verbose: Keras progress display during training (0 silent, 1 bar, 2 per epoch).
 
     Attributes (after `fit` or `load`):
@@ -83,6 +89,8 @@ class Forecaster:
         history_: per-epoch losses as a `DataFrame`.
         predictions_: one-step validation and test predictions, in levels.
         context_: the last rows of the observed series (the forecast starts after them).
+        residuals_: one-step validation errors in scaled units (the bootstrap of
+            `sample_paths` for point heads).
 
     Example:
     >>> series = tsconv.load_csv("datasets/msft.csv")
@@ -96,7 +104,7 @@ class Forecaster:
         window: int = 100,
         model: str = "conv",
         transform: str = "auto",
-        loss: str = "mse",
+        loss: str | None = None,
         epochs: int = 30,
         batch_size: int = 64,
         patience: int = 5,
@@ -107,6 +115,8 @@ class Forecaster:
         model_options: dict | None = None,
         objective: str = "last",
         season: int | None = None,
+        strategy: str = "recursive",
+        direct_steps: int = 30,
         verbose: int = 0,
     ):
         check_window(window)
@@ -131,11 +141,15 @@ class Forecaster:
             raise InputError(
                 f"unknown transform {transform!r}; use one of {list(transforms.TRANSFORMS)}."
             )
-        check_training_options(loss, epochs, batch_size, patience, learning_rate, objective)
+        check_strategy(model, strategy, direct_steps, objective, model_options or {})
+        self.model_options = dict(model_options or {})
+        self.loss = loss
+        check_training_options(
+            self.training_loss, epochs, batch_size, patience, learning_rate, objective
+        )
         self.window = window
         self.model = model
         self.transform = transform
-        self.loss = loss
         self.epochs = epochs
         self.batch_size = batch_size
         self.patience = patience
@@ -143,10 +157,34 @@ class Forecaster:
         self.seed = seed
         self.val_fraction = val_fraction
         self.test_fraction = test_fraction
-        self.model_options = dict(model_options or {})
         self.objective = objective
         self.season = season
+        self.strategy = strategy
+        self.direct_steps = direct_steps
         self.verbose = verbose
+
+    @property
+    def output_steps(self) -> int:
+        """Steps the model forecasts per call: `direct_steps` for the direct strategy, else 1."""
+        return self.direct_steps if self.strategy == "direct" else 1
+
+    @property
+    def training_loss(self) -> str:
+        """The loss the model trains with: `loss`, or the head's negative log-likelihood."""
+        distribution = self.model_options.get("distribution", "point")
+        if distribution == "point":
+            return self.loss or "mse"
+        if distribution not in NLL_LOSSES:
+            raise InputError(
+                f"unknown distribution {distribution!r}; use one of {list(DISTRIBUTIONS)}."
+            )
+        nll = NLL_LOSSES[distribution]
+        if self.loss not in (None, nll):
+            raise InputError(
+                f"a {distribution} head is trained by its negative log-likelihood; leave the "
+                f"loss out. Received: loss={self.loss!r}"
+            )
+        return nll
 
     @property
     def keras_model(self) -> keras.Model:
@@ -167,13 +205,21 @@ class Forecaster:
                 transform does not suit it.
         """
         levels = series.values  # (rows, channels)
-        data = prepare(levels, self.window, self.transform, self.val_fraction, self.test_fraction)
+        data = prepare(
+            levels,
+            self.window,
+            self.transform,
+            self.val_fraction,
+            self.test_fraction,
+            horizon=self.output_steps,
+        )
         self.transform_, self.scaler_ = data.transform, data.scaler
         self.season_ = self._resolve_season(series.freq)
         keras.utils.set_random_seed(self.seed)
         self.model_ = self._build(levels.shape[1])
         self._train(data.splits)
         self.metrics_, self.predictions_ = score_one_step(self.model_, data, series.index)
+        self.residuals_ = heldout_residuals(self.model_, data.splits["validation"])
         self.data_ = {
             "source": series.source,
             "time_column": series.time_column,
@@ -212,6 +258,8 @@ class Forecaster:
                 target_scale=float(self.scaler_.scale_[0]),
                 season=self.season_ or 1,
             )
+        if self.strategy == "direct":
+            options["output_steps"] = self.direct_steps
         try:
             return build_model(self.model, self.window, num_features, **options)
         except (ValueError, TypeError) as exc:
@@ -235,7 +283,7 @@ class Forecaster:
                 self.model_,
                 splits["train"],
                 splits["validation"],
-                loss=self.loss,
+                loss=self.training_loss,
                 epochs=self.epochs,
                 batch_size=self.batch_size,
                 patience=self.patience,
@@ -261,7 +309,14 @@ class Forecaster:
     # --- forecast ------------------------------------------------------------
 
     def forecast(
-        self, horizon: int, series: Series | None = None, jit_compile: bool = True
+        self,
+        horizon: int,
+        series: Series | None = None,
+        samples: int = 0,
+        quantiles: Sequence[float] | None = None,
+        temperature: float = 1.0,
+        seed: int | None = None,
+        jit_compile: bool = True,
     ) -> pd.DataFrame:
         """Forecasts `horizon` steps after the end of the observed data.
 
@@ -269,18 +324,100 @@ class Forecaster:
             horizon: steps to forecast, at least 1.
             series: continue from the end of this series instead (it must
                 have the columns the model was trained on).
+            samples: with N > 0, also draw N sampled trajectories (see
+                `sample_paths`) and add their per-step quantiles.
+            quantiles: which quantiles; default 0.05, 0.5, 0.95.
+            temperature, seed: as `sample_paths`.
             jit_compile: compile the rollout with XLA: slower to compile, faster
                 to run again (see `tsconv.rollout.compiled_rollout`).
 
         Returns:
-            A `DataFrame` with one column named after the target, indexed by
-            the future timestamps (at the series' frequency).
+            A `DataFrame` indexed by the future timestamps (at the series'
+            frequency): a column named after the target with the point path
+            (each step's forecast fed back; for a distribution head, its
+            location), and with `samples` a column per quantile (`q0.05`, …).
 
         Raises:
-            InputError: for a bad horizon, too short a series, or other columns.
+            InputError: for a bad horizon or sampling option, too short a
+                series, or other columns.
+
+        Example:
+        >>> fc.forecast(30, samples=200).columns.tolist()
+        ['Close', 'q0.05', 'q0.5', 'q0.95']
         """
+        quantiles = check_sampling(samples, temperature, quantiles)
+        levels, context, index = self._forecast_start(horizon, series)
+        path = self._rollout(context[None], horizon, None, jit_compile)  # (1, horizon)
+        columns = {self.data_["target"]: self._to_levels(path, levels)[0]}
+        if samples:
+            paths = self.sample_paths(horizon, samples, temperature, seed, series, jit_compile)
+            columns.update(quantile_columns(paths, quantiles))
+        return pd.DataFrame(columns, index=index)
+
+    def sample_paths(
+        self,
+        horizon: int,
+        samples: int = 200,
+        temperature: float = 1.0,
+        seed: int | None = None,
+        series: Series | None = None,
+        jit_compile: bool = True,
+    ) -> np.ndarray:
+        """Draws sampled trajectories: each step samples a value and feeds it back.
+
+        A distribution head samples `loc + scale * noise`; a point head adds
+        one of its own held-out one-step residuals (a bootstrap), so every
+        run gives intervals without refitting. All samples roll out as one
+        batch.
+
+        Args:
+            horizon: steps per trajectory.
+            samples: trajectories to draw, at least 1.
+            temperature: multiplies the sampled noise: 1 the fitted spread,
+                below 1 sharper, above 1 wider; 0 gives the point path every time.
+            seed: the same seed gives the same trajectories.
+            series: as `forecast`.
+            jit_compile: as `forecast`.
+
+        Returns:
+            `(samples, horizon)` in levels.
+
+        Example:
+        >>> fc.sample_paths(30, samples=200, seed=0).shape
+        (200, 30)
+        """
+        check_sampling(samples, temperature, None)
+        if samples < 1:
+            raise InputError(f"samples must be at least 1. Received: samples={samples}")
+        levels, context, _ = self._forecast_start(horizon, series)
+        noise = draw_noise(
+            noise_source(self.model_),
+            (samples, horizon),
+            temperature,
+            seed,
+            getattr(self, "residuals_", None),
+        )
+        batch = np.repeat(context[None], samples, axis=0)  # (samples, window, channels)
+        return self._to_levels(self._rollout(batch, horizon, noise, jit_compile), levels)
+
+    def stream(self, series: Series | None = None) -> ForecastStream:
+        """A `ForecastStream` that starts after the observed data (or `series`).
+
+        Feed it each new observation with `update(value)`; it returns the
+        forecast of the step after, without recomputing the window where the
+        model has a stream cache.
+
+        Example:
+        >>> stream = fc.stream()
+        >>> stream.update(84.9)  # the next close arrives: forecast the one after
+        84.95
+        """
+        levels, _ = self._observed(series)
+        return ForecastStream(self.model_, self.window, self.transform_, self.scaler_, levels)
+
+    def _observed(self, series: Series | None) -> tuple[np.ndarray, pd.DataFrame]:
+        """`(levels, frame)` a forecast starts from: `(rows, channels)` and the rows."""
         self._check_fitted()
-        check_horizon(horizon)
         frame = self.context_ if series is None else self._check_series(series)
         columns = [self.data_["target"], *self.data_["features"]]
         levels = frame[columns].to_numpy(np.float64)
@@ -291,13 +428,15 @@ class Forecaster:
             )
         if self.transform_ == "log-return" and np.any(levels[:, 0] <= 0):
             raise InputError("the target has values <= 0, which a log-return model cannot use.")
+        return levels, frame
+
+    def _forecast_start(
+        self, horizon: int, series: Series | None
+    ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+        """The observed levels, the last scaled window and the future dates."""
+        check_horizon(horizon)
+        levels, frame = self._observed(series)
         scaled = encode(self.transform_, self.scaler_, levels)  # (rows - 1, channels)
-        context = last_window(scaled, self.window)  # (window, channels)
-        path = compiled_rollout(
-            self.model_, context, horizon, cache=self._rollouts(), jit_compile=jit_compile
-        )
-        changes = path * self.scaler_.scale_[0] + self.scaler_.mean_[0]
-        values = transforms.integrate(self.transform_, changes[None], levels[-1:, 0])[0]
         if self.data_["features"] and horizon > 1:
             logger.warning(
                 "features %s have no forecast of their own; held at their last values",
@@ -305,7 +444,23 @@ class Forecaster:
             )
         index = future_index(frame.index[-1], self.data_["freq"], horizon)
         index.name = frame.index.name
-        return pd.DataFrame({self.data_["target"]: values}, index=index)
+        return levels, last_window(scaled, self.window), index
+
+    def _rollout(self, context, horizon, noise, jit_compile) -> np.ndarray:
+        return compiled_rollout(
+            self.model_,
+            context,
+            horizon,
+            cache=self._rollouts(),
+            jit_compile=jit_compile,
+            noise=noise,
+        )
+
+    def _to_levels(self, paths: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """`(n, horizon)` scaled changes → levels continuing from the last observed one."""
+        changes = paths * self.scaler_.scale_[0] + self.scaler_.mean_[0]
+        start = np.repeat(levels[-1:, 0], len(paths))  # (n,)
+        return transforms.integrate(self.transform_, changes, start)
 
     def _rollouts(self) -> dict:
         """Compiled rollout loops of the current model, by horizon (see `compiled_rollout`)."""
@@ -327,14 +482,15 @@ class Forecaster:
         if not hasattr(self, "model_"):
             raise InputError("this Forecaster is not fitted yet; call fit(series) or load(path).")
 
-    # --- save / load -----------------------------------------------------------
+    # --- save / load (the files: tsconv.forecaster_files) ------------------------
 
     def save(self, path: str | os.PathLike) -> Path:
         """Writes a run directory at `path` (atomically; it must not exist).
 
         It holds `model.keras`, `config.json` (settings, scaler, data facts,
         versions), `history.csv`, `metrics.json`, `predictions.csv`,
-        `context.csv`, `fit.png` and `manifest.json` (checksums, written last).
+        `context.csv`, `residuals.json`, `fit.png` and `manifest.json`
+        (checksums, written last).
         """
         self._check_fitted()
         return runs.write_run_dir(path, self.write_files)
@@ -342,66 +498,11 @@ class Forecaster:
     def write_files(self, folder: Path) -> None:
         """Writes the run's files into `folder` (used by `save` and `runs.publish`)."""
         self._check_fitted()
-        self.model_.save(folder / runs.MODEL)
-        runs.write_json(folder / runs.CONFIG, self.config())
-        runs.write_json(folder / "metrics.json", self.metrics_)
-        self.history_.to_csv(folder / "history.csv")
-        self.predictions_.to_csv(folder / "predictions.csv")
-        self.context_.to_csv(folder / "context.csv")
-        plot_fit(self.history_, self.predictions_, folder / "fit.png")
+        write_forecaster_files(self, folder)
 
     def config(self) -> dict:
         """The run's JSON config: everything needed to reuse the model, in plain types."""
-        return {
-            "format": runs.FORMAT,
-            "versions": _versions(),
-            "tsconv_version": _versions()["tsconv"],
-            "window": self.window,
-            "model": self.model,
-            "model_options": self.model_options,
-            "objective": self.objective,
-            "season": self.season_,
-            "transform": self.transform_,
-            "scaler": self.scaler_.to_dict(),
-            "data": self.data_,
-            "training": {
-                "loss": self.loss,
-                "epochs": self.epochs,
-                "batch_size": self.batch_size,
-                "patience": self.patience,
-                "learning_rate": self.learning_rate,
-                "seed": self.seed,
-                "val_fraction": self.val_fraction,
-                "test_fraction": self.test_fraction,
-                **self.training_,
-            },
-        }
-
-    @classmethod
-    def _from_config(cls, config: dict) -> Forecaster:
-        t = config["training"]
-        fc = cls(
-            window=config["window"],
-            model=config["model"],
-            transform=config["transform"],
-            loss=t["loss"],
-            epochs=t["epochs"],
-            batch_size=t["batch_size"],
-            patience=t["patience"],
-            learning_rate=t["learning_rate"],
-            seed=t["seed"],
-            val_fraction=t["val_fraction"],
-            test_fraction=t["test_fraction"],
-            model_options=config["model_options"],
-            objective=config["objective"],
-            season=config["season"],
-        )
-        fc.season_ = config["season"]
-        fc.transform_ = config["transform"]
-        fc.scaler_ = StandardScaler.from_dict(config["scaler"])
-        fc.data_ = config["data"]
-        fc.training_ = {k: t[k] for k in TRAINING_FACTS}
-        return fc
+        return forecaster_config(self)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Forecaster:
@@ -410,34 +511,4 @@ class Forecaster:
         Raises:
             RunError: for a missing, incomplete, corrupt or incompatible run.
         """
-        path = Path(path)
-        config = runs.read_run_dir(path)
-        try:
-            fc = cls._from_config(config)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise RunError(
-                f"run {path} has a malformed config.json ({exc!r}); fit it again."
-            ) from None
-        fc.metrics_ = runs.read_json(path / "metrics.json")
-        fc.history_ = pd.read_csv(path / "history.csv", index_col=0)
-        fc.predictions_ = _read_timed_csv(path / "predictions.csv", config["data"])
-        fc.context_ = _read_timed_csv(path / "context.csv", config["data"])
-        fc.model_ = runs.load_model(path)
-        return fc
-
-
-def _read_timed_csv(path: Path, data: dict) -> pd.DataFrame:
-    frame = pd.read_csv(path, index_col=0)
-    if data.get("time_column") is not None:
-        frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index), name=data["time_column"])
-    return frame
-
-
-def _versions() -> dict:
-    versions = {"keras": keras.__version__, "backend": keras.backend.backend()}
-    for package in ("tsconv", "tensorflow", "numpy", "pandas"):
-        try:
-            versions[package] = importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            versions[package] = None
-    return versions
+        return read_forecaster(cls, path)

@@ -20,7 +20,11 @@ from tsconv.errors import InputError
 from tsconv.evaluation import mae_ratio
 from tsconv.forecaster import Forecaster
 from tsconv.plots import plot_forecast
+from tsconv.sampling import check_sampling
 from tsconv.windowing import check_horizon
+
+# Trajectories drawn when quantiles are asked for without a sample count.
+DEFAULT_SAMPLES = 200
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +41,13 @@ class FitReport:
         fc, t = self.forecaster, self.forecaster.training_
         seen = t.get("receptive_field")
         reach = f", receptive field {seen} steps" if seen is not None else ""
+        strategy = (
+            f"direct: {fc.direct_steps} steps per call" if fc.strategy == "direct" else "recursive"
+        )
         if t["best_epoch"] is not None:
             how = (
                 f"trained {t['epochs_run']} epoch(s) in {t['seconds']:.1f}s (best validation "
-                f"loss at epoch {t['best_epoch']}, objective {fc.objective})"
+                f"loss at epoch {t['best_epoch']}, objective {fc.objective}, {strategy})"
             )
         else:
             how = f"fitted without a training loop in {t['seconds']:.1f}s"
@@ -50,7 +57,7 @@ class FitReport:
             f"transform {fc.transform_}, target {fc.data_['target']!r}",
             f"{how} on {t['train_windows']:,} windows",
         ]
-        if seen is not None and seen < fc.window:
+        if seen is not None and seen < fc.window // 2:
             lines.append(f"note: the model can see only the last {seen} of the {fc.window} steps")
         for split in ("validation", "test"):
             m = fc.metrics_[split]
@@ -148,6 +155,10 @@ def forecast_run(
     fill: str | None = None,
     out: str | os.PathLike | None = "forecast.csv",
     plot: str | os.PathLike | None = None,
+    samples: int | None = None,
+    quantiles: list[float] | None = None,
+    temperature: float = 1.0,
+    seed: int | None = None,
 ) -> ForecastReport:
     """Forecasts `horizon` steps with a saved run and writes them to `out`.
 
@@ -159,7 +170,11 @@ def forecast_run(
             it must hold the run's time, target and feature columns.
         fill: how to fill missing values of `input_path` (see `load_csv`).
         out: CSV to write (atomically), or None for none.
-        plot: PNG of history and forecast to write, or None.
+        plot: PNG of history and forecast to write (a fan chart with quantiles), or None.
+        samples: sampled trajectories for quantiles (see `Forecaster.sample_paths`);
+            default 200 when `quantiles` are given, else none.
+        quantiles: quantiles to add as columns; default 0.05, 0.5, 0.95 with `samples`.
+        temperature, seed: as `Forecaster.sample_paths`.
 
     Returns:
         A `ForecastReport`.
@@ -167,7 +182,12 @@ def forecast_run(
     Raises:
         InputError: for a bad horizon or input file; RunError: for a missing or bad run.
     """
-    check_horizon(horizon)  # before loading the run, so a bad horizon fails fast
+    check_horizon(horizon)  # before loading the run, so bad options fail fast
+    if samples is None:
+        samples = DEFAULT_SAMPLES if quantiles is not None else 0
+    check_sampling(samples, temperature, quantiles)
+    if quantiles is not None and samples == 0:
+        raise InputError("quantiles need sampled trajectories; leave out --samples 0.")
     started = time.perf_counter()
     run_dir = runs.resolve_run(run, runs_dir)
     forecaster = Forecaster.load(run_dir)
@@ -185,7 +205,15 @@ def forecast_run(
         history = series.frame
     # One forecast per call: compile time dominates, and XLA compiles 1.1 s slower
     # (benchmarks/rollout_speed.py), so the rollout runs without it here.
-    table = forecaster.forecast(horizon, series, jit_compile=False)
+    table = forecaster.forecast(
+        horizon,
+        series,
+        samples=samples,
+        quantiles=quantiles,
+        temperature=temperature,
+        seed=seed,
+        jit_compile=False,
+    )
     out_path = _write_csv_atomically(table, out) if out is not None else None
     plot_path = None
     if plot is not None:

@@ -7,6 +7,8 @@ import os
 import pandas as pd
 from matplotlib.figure import Figure
 
+from tsconv.sampling import quantile_name
+
 
 def plot_fit(
     history: pd.DataFrame, predictions: pd.DataFrame, path: str | os.PathLike, last: int = 150
@@ -54,17 +56,32 @@ def plot_fit(
 def plot_forecast(
     history: pd.Series, forecast: pd.DataFrame, path: str | os.PathLike, last: int = 250
 ) -> None:
-    """The last `last` observed values and the forecast after them.
+    """The last `last` observed values and the forecast after them, as a fan chart
+    when the forecast has quantile columns.
 
     Args:
         history: observed target values indexed by time.
-        forecast: indexed by future time; its first column is the forecast.
+        forecast: indexed by future time; its first column is the forecast,
+            and columns `q0.05`, `q0.95`, … (if any) are quantiles of sampled paths.
         path: PNG file to write.
     """
     fig = Figure(figsize=(10, 4.5), layout="constrained")
     ax = fig.subplots()
     tail = history.iloc[-last:]
     ax.plot(tail.index, tail.to_numpy(), color="black", linewidth=1, label="observed")
+    levels = sorted(float(c[1:]) for c in forecast.columns[1:] if c.startswith("q"))
+    # Nested bands: the outermost pair of quantiles lightest, each inner pair darker.
+    for i in range(len(levels) // 2):
+        low, high = levels[i], levels[-1 - i]
+        ax.fill_between(
+            forecast.index,
+            forecast[quantile_name(low)].to_numpy(),
+            forecast[quantile_name(high)].to_numpy(),
+            color="tab:red",
+            alpha=0.15 + 0.15 * i,
+            linewidth=0,
+            label=f"{low:g}–{high:g} quantiles",
+        )
     ax.plot(forecast.index, forecast.iloc[:, 0].to_numpy(), color="tab:red", label="forecast")
     ax.set_title(f"{history.name}: {len(forecast)}-step forecast")
     ax.legend()

@@ -54,6 +54,7 @@ def prepare(
     transform: str = "auto",
     val_fraction: float = 0.1,
     test_fraction: float = 0.1,
+    horizon: int = 1,
 ) -> Prepared:
     """Transforms, splits by time, fits the scaler on training rows, and cuts windows.
 
@@ -62,6 +63,8 @@ def prepare(
         window: observed steps per window.
         transform: see `tsconv.transforms.resolve_transform`.
         val_fraction, test_fraction: see `tsconv.windowing.split_rows`.
+        horizon: target steps per window (K for the direct strategy); a window
+            belongs to the split that holds all of its targets.
 
     Returns:
         `Prepared`.
@@ -78,7 +81,7 @@ def prepare(
     moves = changes(transform, levels)  # (rows - 1, channels)
     train_end, val_end = split_rows(len(moves), window, val_fraction, test_fraction)
     scaler = StandardScaler().fit(moves[:train_end])  # training rows only: no leakage
-    windows = make_windows(scaler.transform(moves).astype(np.float32), window)
+    windows = make_windows(scaler.transform(moves).astype(np.float32), window, horizon)
     return Prepared(
         transform=transform,
         scaler=scaler,

@@ -9,11 +9,18 @@ import keras
 import numpy as np
 
 from tsconv.errors import InputError
+from tsconv.layers.distribution_head import gaussian_nll, student_t_nll
 from tsconv.windowing import Windows
 
 logger = logging.getLogger(__name__)
 
-LOSSES = {"mse": "mse", "mae": "mae", "huber": "huber"}
+LOSSES = {
+    "mse": "mse",
+    "mae": "mae",
+    "huber": "huber",
+    "gaussian-nll": gaussian_nll,  # for distribution heads
+    "student-t-nll": student_t_nll,
+}
 OBJECTIVES = ("last", "sequence")
 
 
@@ -122,7 +129,8 @@ def train(
         model: a compiled-or-not Keras model mapping windows to `(batch, horizon)`.
         train_windows: training windows (shuffled every epoch).
         val_windows: validation windows, later in time than the training ones.
-        loss: `"mse"`, `"mae"` or `"huber"`.
+        loss: `"mse"`, `"mae"` or `"huber"`; `"gaussian-nll"` or `"student-t-nll"`
+            for a distribution head.
         epochs: most epochs to run.
         batch_size: windows per step.
         patience: epochs without validation improvement before stopping.
@@ -141,9 +149,10 @@ def train(
                 f"the sequence objective needs a causal model with a per-step head "
                 f"(tcn, transformer); {type(model).__name__} has none. Use objective 'last'."
             )
-        per_step = model.get_layer("head").output  # (batch, window, 1)
-        window = per_step.shape[1]
-        model = keras.Model(model.input, keras.layers.Reshape((window,))(per_step))
+        per_step = model.get_layer("head").output  # (batch, window, 1 or [loc, scale])
+        if per_step.shape[-1] == 1:
+            per_step = keras.layers.Reshape((per_step.shape[1],))(per_step)  # (batch, window)
+        model = keras.Model(model.input, per_step)
     # XLA: measured on 2 CPU cores, 1.4x (conv) to 4.5x (TCN) more windows/s than without;
     # Keras's jit_compile="auto" leaves it off with TensorFlow. JAX always compiles.
     model.compile(

@@ -10,6 +10,7 @@ from tsconv.layers import (
     TCNBlock,
     TransformerBlock,
 )
+from tsconv.layers.conv_step import conv_queue, conv_step, queue_length
 
 
 @pytest.mark.parametrize("normalization", ["layer", "batch", "none"])
@@ -105,3 +106,18 @@ def test_layer_argument_errors(build, match):
 def test_sinusoidal_needs_an_even_width():
     with pytest.raises(ValueError, match=r"must be even.*Received: dim=3"):
         SinusoidalPositionEncoding()(np.zeros((1, 4, 3), "float32"))
+
+
+@pytest.mark.parametrize(("kernel_size", "dilation_rate"), [(3, 1), (3, 4), (2, 7), (1, 1)])
+def test_conv_step_equals_the_last_step_of_the_convolution(kernel_size, dilation_rate):
+    """Fast-WaveNet queues: stepping column by column reproduces the whole causal convolution."""
+    conv = keras.layers.Conv1D(
+        5, kernel_size, padding="causal", dilation_rate=dilation_rate, activation="relu"
+    )
+    x = np.random.default_rng(0).normal(size=(2, 12, 3)).astype("float32")
+    full = keras.ops.convert_to_numpy(conv(x))  # (batch, steps, filters)
+    queue = conv_queue(conv, x[:, :4])  # shorter than the queue for dilation 7: zeros before
+    assert keras.ops.shape(queue[0])[1] == queue_length(conv) + 1
+    for t in range(4, 12):
+        out, queue = conv_step(conv, queue, x[:, t : t + 1])
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(out)[:, 0], full[:, t], atol=1e-5)

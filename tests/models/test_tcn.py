@@ -1,3 +1,4 @@
+import itertools
 import logging
 
 import keras
@@ -8,14 +9,17 @@ from helpers import assert_causal, assert_round_trip, per_step
 from tsconv.models import TCNForecaster, default_dilations, tcn_receptive_field
 
 
-def test_default_dilations_cover_the_window_and_not_much_more():
-    for window in (5, 13, 30, 100, 500):
+def test_default_dilations_fill_the_window_without_passing_it():
+    for window in (5, 13, 30, 64, 80, 100, 500):
         dilations = default_dilations(window)
         field = tcn_receptive_field(3, dilations)
-        assert field >= window
-        assert tcn_receptive_field(3, dilations[:-1]) < window or len(dilations) == 1
-    assert default_dilations(100) == [1, 2, 4, 8, 16]
-    assert TCNForecaster(window=100).receptive_field == 125
+        assert window // 2 < field <= window or dilations == [1], window
+        assert dilations[:2] == [1, 2][: len(dilations)]
+        assert all(b > a for a, b in itertools.pairwise(dilations))
+    assert default_dilations(100) == [1, 2, 4, 8, 9]
+    assert TCNForecaster(window=100).receptive_field == 97
+    assert default_dilations(100, kernel_size=1) == [1]
+    assert default_dilations(3) == [1]  # receptive field 5 > 3: too short a window for more
 
 
 def test_receptive_field_measured_by_perturbing_each_input():
@@ -44,6 +48,10 @@ def test_small_receptive_field_is_warned(caplog):
     with caplog.at_level(logging.WARNING, logger="tsconv"):
         TCNForecaster(window=100, dilations=[1, 2])
     assert "can see only the last 13 of the 100 steps" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="tsconv"):
+        TCNForecaster(window=100, dilations=[1, 2, 4, 8, 16])
+    assert "receptive field 125 exceeds the window 100" in caplog.text
 
 
 def test_tcn_is_causal_at_every_position():

@@ -1,12 +1,14 @@
 """tsconv's Keras layers, registered serializable under the package name `tsconv`."""
 
 from tsconv.layers.attention import CausalSelfAttention, SinusoidalPositionEncoding
+from tsconv.layers.distribution_head import DistributionHead
 from tsconv.layers.last_step import LastStep
 from tsconv.layers.tcn import TCNBlock
 from tsconv.layers.transformer import TransformerBlock
 
 __all__ = [
     "CausalSelfAttention",
+    "DistributionHead",
     "LastStep",
     "SinusoidalPositionEncoding",
     "TCNBlock",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from tsconv.arguments import check_choice, check_positive_int, check_rate
+from tsconv.layers.conv_step import conv_queue, conv_step
 
 NORMALIZATIONS = ("layer", "batch", "none")
 
@@ -84,18 +85,64 @@ class TCNBlock(keras.layers.Layer):
             self.skip.build(input_shape)
 
     def call(self, inputs, training=None):
-        x = inputs
-        for conv, norm, drop in (
+        return self._forward(inputs, training)[0]
+
+    def _stages(self):
+        return (
             (self.conv_1, self.norm_1, self.dropout_1),
             (self.conv_2, self.norm_2, self.dropout_2),
-        ):
-            x = conv(x)  # (batch, steps, filters)
-            if norm is not None:
-                x = norm(x, training=training)
-            x = keras.ops.relu(x)
-            x = drop(x, training=training)
+        )
+
+    def _after_conv(self, x, norm, drop, training):
+        if norm is not None:
+            x = norm(x, training=training)
+        return drop(keras.ops.relu(x), training=training)
+
+    def _merge(self, inputs, x):
         residual = inputs if self.skip is None else self.skip(inputs)
         return keras.ops.relu(x + residual)
+
+    def _forward(self, inputs, training=None):
+        """The block's output and the input of each convolution (for `stream_start`)."""
+        x, conv_inputs = inputs, []
+        for conv, norm, drop in self._stages():
+            conv_inputs.append(x)
+            x = self._after_conv(conv(x), norm, drop, training)  # (batch, steps, filters)
+        return self._merge(inputs, x), conv_inputs
+
+    def stream_start(self, inputs):
+        """Runs the block over `inputs` and keeps what `stream_step` needs next (inference).
+
+        Args:
+            inputs: `(batch, steps, channels)`.
+
+        Returns:
+            `(outputs, state)`: `(batch, steps, filters)` and a tuple of the
+            convolutions' input queues (see `tsconv.layers.conv_step`).
+        """
+        outputs, conv_inputs = self._forward(inputs, training=False)
+        convs = (self.conv_1, self.conv_2)
+        return outputs, tuple(conv_queue(c, x) for c, x in zip(convs, conv_inputs, strict=True))
+
+    def stream_step(self, column, state):
+        """The block's output at one new step from its input there and the queues.
+
+        Equal to the last step of `block(concatenate([inputs, column]))`
+        when `state` comes from `stream_start(inputs)` (or earlier steps).
+
+        Args:
+            column: `(batch, 1, channels)`.
+            state: as returned by `stream_start` or `stream_step`.
+
+        Returns:
+            `(output, state)`: `(batch, 1, filters)` and the next state.
+        """
+        x, queues = column, []
+        for (conv, norm, drop), queue in zip(self._stages(), state, strict=True):
+            x, queue = conv_step(conv, queue, x)  # (batch, 1, filters)
+            queues.append(queue)
+            x = self._after_conv(x, norm, drop, training=False)
+        return self._merge(column, x), tuple(queues)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], self.filters)

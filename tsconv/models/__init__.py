@@ -28,7 +28,16 @@ MODELS = {
 BASELINES = ("naive", "seasonal-naive", "drift", "linear")
 
 # Constructor arguments that tsconv fills in itself (from the data, the scaler or the run).
-_SUPPLIED = {"self", "window", "num_features", "season", "transform", "target_mean", "target_scale"}
+_SUPPLIED = {
+    "self",
+    "window",
+    "num_features",
+    "season",
+    "transform",
+    "target_mean",
+    "target_scale",
+    "output_steps",  # set by the forecasting strategy
+}
 
 
 def model_options(name: str) -> list[str]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import keras
+from keras import ops
 
 from tsconv.arguments import check_positive_int, check_rate
+from tsconv.layers.conv_step import conv_queue, conv_step
+from tsconv.layers.distribution_head import make_head
 
 
 @keras.saving.register_keras_serializable(package="tsconv")
@@ -22,6 +25,12 @@ class CausalConvForecaster(keras.Model):
         kernel_size: length of each convolution kernel.
         num_layers: number of stacked convolutions.
         dropout: dropout rate after each convolution, in `[0, 1)`.
+        distribution: `"point"` (a `Dense(1)` head; default), `"gaussian"` or
+            `"student-t"` (location and scale, trained by negative log-likelihood;
+            see `tsconv.layers.DistributionHead`).
+        output_steps: values the head forecasts at once: 1 (default) for the
+            recursive strategy, K for the direct one (the next K steps; a
+            point head only).
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Raises:
@@ -41,6 +50,8 @@ class CausalConvForecaster(keras.Model):
         kernel_size: int = 3,
         num_layers: int = 2,
         dropout: float = 0.0,
+        distribution: str = "point",
+        output_steps: int = 1,
         **kwargs,
     ):
         for arg, value in (
@@ -62,7 +73,7 @@ class CausalConvForecaster(keras.Model):
         ]
         drops = [keras.layers.Dropout(dropout, name=f"dropout_{i}") for i in range(num_layers)]
         flatten = keras.layers.Flatten(name="flatten")
-        head = keras.layers.Dense(1, name="head")
+        head = make_head(distribution, output_steps)
 
         # === Functional Model ===
         inputs = keras.Input(shape=(window, num_features), name="window")
@@ -72,7 +83,7 @@ class CausalConvForecaster(keras.Model):
             if dropout > 0:
                 x = drop(x)
         x = flatten(x)  # (batch, window * filters)
-        outputs = head(x)  # (batch, 1)
+        outputs = head(x)  # (batch, output_steps), or (batch, [loc, scale])
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===
@@ -82,6 +93,8 @@ class CausalConvForecaster(keras.Model):
         self.kernel_size = kernel_size
         self.num_layers = num_layers
         self.dropout = dropout
+        self.distribution = distribution
+        self.output_steps = output_steps
 
     @property
     def receptive_field(self) -> int:
@@ -90,6 +103,65 @@ class CausalConvForecaster(keras.Model):
         The dense head reads every position, so the model as a whole sees the full window.
         """
         return self.num_layers * (self.kernel_size - 1) + 1
+
+    # Every step's forecast can be streamed exactly (see `stream_step`).
+    supports_cache = True
+
+    def _convs(self) -> list[keras.layers.Conv1D]:
+        return [self.get_layer(f"conv_{i}") for i in range(self.num_layers)]
+
+    def _head(self, features):
+        flat = ops.reshape(features, (-1, self.window * self.filters))  # (batch, window * filters)
+        return self.get_layer("head")(flat)  # (batch, outputs)
+
+    def stream_start(self, inputs):
+        """The forecast after `inputs` and the state for `stream_step` (inference).
+
+        Args:
+            inputs: `(batch, window, num_features)`.
+
+        Returns:
+            `(forecast, state)`: `(batch, 1)` — equal to `model(inputs)` — and the
+            convolutions' input queues, the last convolution's output over the
+            window, and the window itself.
+        """
+        x, queues = inputs, []
+        for conv in self._convs():
+            queues.append(conv_queue(conv, x))
+            x = conv(x)  # (batch, window, filters)
+        return self._head(x), (*queues, x, inputs)
+
+    def stream_step(self, column, state):
+        """The next forecast after one more step, computing one new column per convolution.
+
+        The head reads every position of the window, so the last convolution's
+        output is kept for the whole window and slid by one. Its oldest
+        `receptive_field - 1` columns see the zero padding in front of the
+        window in the window model; they are recomputed from the window's
+        first steps (a few columns), so the forecast equals `model(window)`.
+
+        Args:
+            column: `(batch, 1, num_features)`, the newest step.
+            state: from `stream_start` or the previous `stream_step`.
+
+        Returns:
+            `(forecast, state)`: `(batch, 1)` and the next state.
+        """
+        convs = self._convs()
+        queues, features, window = state[: len(convs)], state[-2], state[-1]
+        x, new_queues = column, []
+        for conv, queue in zip(convs, queues, strict=True):
+            x, queue = conv_step(conv, queue, x)  # (batch, 1, filters)
+            new_queues.append(queue)
+        features = ops.concatenate([features[:, 1:], x], axis=1)  # (batch, window, filters)
+        window = ops.concatenate([window[:, 1:], column], axis=1)  # (batch, window, channels)
+        padded = min(self.receptive_field - 1, self.window)
+        if padded > 0:
+            prefix = window[:, :padded]
+            for conv in convs:
+                prefix = conv(prefix)  # (batch, padded, filters), zero-padded like the window
+            features = ops.concatenate([prefix, features[:, padded:]], axis=1)
+        return self._head(features), (*new_queues, features, window)
 
     def get_config(self) -> dict:
         config = super().get_config()
@@ -101,6 +173,8 @@ class CausalConvForecaster(keras.Model):
                 "kernel_size": self.kernel_size,
                 "num_layers": self.num_layers,
                 "dropout": self.dropout,
+                "distribution": self.distribution,
+                "output_steps": self.output_steps,
             }
         )
         return config

@@ -8,6 +8,7 @@ import keras
 
 from tsconv.arguments import check_positive_int, check_rate
 from tsconv.layers import LastStep, TCNBlock
+from tsconv.layers.distribution_head import make_head
 
 logger = logging.getLogger(__name__)
 
@@ -26,15 +27,28 @@ def tcn_receptive_field(kernel_size: int, dilations: list[int], stacks: int = 1)
 
 
 def default_dilations(window: int, kernel_size: int = 3, stacks: int = 1) -> list[int]:
-    """The shortest `1, 2, 4, …` whose receptive field covers `window` steps.
+    """Dilations `1, 2, 4, …` with the widest receptive field that fits in `window`.
+
+    Where the next doubling would overshoot, one last block takes the
+    dilation that still fits (when it is wider than the previous one). A
+    receptive field no wider than the window means no forecast depends on the
+    zero padding before the window: the model sees exactly the last
+    `receptive_field` steps, which is also what makes the cached rollout exact.
 
     Example:
-    >>> default_dilations(100)  # receptive field 125
-    [1, 2, 4, 8, 16]
+    >>> default_dilations(100)  # receptive field 1 + 2 * 2 * (1 + 2 + 4 + 8 + 9) = 97
+    [1, 2, 4, 8, 9]
     """
+    per_dilation = 2 * (kernel_size - 1) * stacks  # receptive field per unit of dilation
+    if per_dilation == 0:
+        return [1]
+    budget = (window - 1) // per_dilation  # the largest sum of dilations that fits
     dilations = [1]
-    while tcn_receptive_field(kernel_size, dilations, stacks) < window:
-        dilations.append(dilations[-1] * 2)
+    while sum(dilations) + 2 * dilations[-1] <= budget:
+        dilations.append(2 * dilations[-1])
+    rest = budget - sum(dilations)
+    if rest > dilations[-1]:
+        dilations.append(rest)
     return dilations
 
 
@@ -53,12 +67,19 @@ class TCNForecaster(keras.Model):
         filters: channels of every block.
         kernel_size: kernel length of every convolution.
         dilations: dilation of each block, e.g. `[1, 2, 4, 8]`. Default: the
-            shortest doubling sequence whose receptive field covers `window`.
+            widest doubling sequence whose receptive field fits in `window`
+            (see `default_dilations`).
         stacks: how many times the dilation sequence repeats.
         dropout: dropout rate inside the blocks. The default 0.2 was measured on
             `datasets/msft.csv` (window 100): test MAE 1.001x the naive forecast's,
             against 1.10x without dropout.
         normalization: `"layer"`, `"batch"` or `"none"`.
+        distribution: `"point"` (a `Dense(1)` head; default), `"gaussian"` or
+            `"student-t"` (location and scale, trained by negative log-likelihood;
+            see `tsconv.layers.DistributionHead`).
+        output_steps: values the head forecasts at once: 1 (default) for the
+            recursive strategy, K for the direct one (the next K steps; a
+            point head only).
         **kwargs: passed to `keras.Model`.
 
     Raises:
@@ -68,7 +89,7 @@ class TCNForecaster(keras.Model):
     Example:
     >>> model = TCNForecaster(window=100)
     >>> model.dilations, model.receptive_field
-    ([1, 2, 4, 8, 16], 125)
+    ([1, 2, 4, 8, 9], 97)
     >>> model(np.zeros((8, 100, 1), "float32")).shape  # (batch, 1)
     (8, 1)
     """
@@ -85,6 +106,8 @@ class TCNForecaster(keras.Model):
         stacks: int = 1,
         dropout: float = 0.2,
         normalization: str = "layer",
+        distribution: str = "point",
+        output_steps: int = 1,
         **kwargs,
     ):
         for arg, value in (
@@ -113,15 +136,15 @@ class TCNForecaster(keras.Model):
             for s in range(stacks)
             for i, d in enumerate(dilations)
         ]
-        head = keras.layers.Dense(1, name="head")
+        head = make_head(distribution, output_steps)
 
         # === Functional Model ===
         inputs = keras.Input(shape=(window, num_features), name="window")
         x = inputs
         for block in blocks:
             x = block(x)  # (batch, window, filters)
-        per_step = head(x)  # (batch, window, 1): a one-step forecast at every position
-        outputs = LastStep(name="last_step")(per_step)  # (batch, 1)
+        per_step = head(x)  # (batch, window, outputs): a forecast at every position
+        outputs = LastStep(name="last_step")(per_step)  # (batch, outputs)
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===
@@ -133,20 +156,86 @@ class TCNForecaster(keras.Model):
         self.stacks = stacks
         self.dropout = dropout
         self.normalization = normalization
+        self.distribution = distribution
+        self.output_steps = output_steps
 
-        if self.receptive_field < window:
+        if self.receptive_field < window // 2:
             logger.warning(
-                "the model can see only the last %d of the %d steps (receptive field %d < "
-                "window); add dilations or stacks, or shorten the window",
+                "the model can see only the last %d of the %d steps (receptive field %d); "
+                "add dilations or stacks, or shorten the window",
                 self.receptive_field,
                 window,
                 self.receptive_field,
+            )
+        elif not self.supports_cache:
+            logger.info(
+                "receptive field %d exceeds the window %d: the oldest steps see zero padding, "
+                "so forecasts use the uncached rollout",
+                self.receptive_field,
+                window,
             )
 
     @property
     def receptive_field(self) -> int:
         """Input steps that can move the forecast (see `tcn_receptive_field`)."""
         return tcn_receptive_field(self.kernel_size, self.dilations, self.stacks)
+
+    @property
+    def supports_cache(self) -> bool:
+        """Whether `stream_step` reproduces the window model exactly: receptive field ≤ window.
+
+        A wider field reaches the zero padding in front of the window, which a
+        stream that remembers real history cannot reproduce.
+        """
+        return self.receptive_field <= self.window
+
+    def _blocks(self) -> list[TCNBlock]:
+        return [layer for layer in self.layers if isinstance(layer, TCNBlock)]
+
+    def stream_start(self, inputs):
+        """The forecast after `inputs` and the state for `stream_step` (inference).
+
+        Args:
+            inputs: `(batch, window, num_features)`.
+
+        Returns:
+            `(forecast, state)`: `(batch, 1)` — equal to `model(inputs)` — and
+            a tuple of every convolution's queue of past inputs.
+        """
+        blocks = self._blocks()
+        # Only the last `needed[i]` outputs of block i feed the forecast and the
+        # queues; a block needs `reach` more steps of input than of output, so
+        # each block runs on just the steps it needs (38% fewer for window 100).
+        needed = [1]
+        for block in reversed(blocks[1:]):
+            needed.insert(0, needed[0] + block.reach)
+        x, state = inputs[:, -(needed[0] + blocks[0].reach) :], []
+        for block, keep in zip(blocks, needed, strict=True):
+            x, queues = block.stream_start(x)  # (batch, steps, filters)
+            x = x[:, -keep:]  # earlier outputs saw zero padding, and nothing needs them
+            state.extend(queues)
+        forecast = self.get_layer("head")(x[:, -1, :])  # (batch, outputs)
+        return forecast, tuple(state)
+
+    def stream_step(self, column, state):
+        """The next forecast after one more step, from the queues: one column per layer.
+
+        Equal to `model(window)` for the window that ends with `column` when
+        `supports_cache` (tested against it for every model).
+
+        Args:
+            column: `(batch, 1, num_features)`, the newest step.
+            state: from `stream_start` or the previous `stream_step`.
+
+        Returns:
+            `(forecast, state)`: `(batch, 1)` and the next state.
+        """
+        x, new_state, at = column, [], 0
+        for block in self._blocks():
+            x, queues = block.stream_step(x, state[at : at + 2])  # (batch, 1, filters)
+            new_state.extend(queues)
+            at += 2
+        return self.get_layer("head")(x[:, 0, :]), tuple(new_state)
 
     def get_config(self) -> dict:
         config = super().get_config()
@@ -160,6 +249,8 @@ class TCNForecaster(keras.Model):
                 "stacks": self.stacks,
                 "dropout": self.dropout,
                 "normalization": self.normalization,
+                "distribution": self.distribution,
+                "output_steps": self.output_steps,
             }
         )
         return config

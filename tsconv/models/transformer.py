@@ -6,6 +6,7 @@ import keras
 
 from tsconv.arguments import check_choice, check_positive_int, check_rate
 from tsconv.layers import LastStep, SinusoidalPositionEncoding, TransformerBlock
+from tsconv.layers.distribution_head import make_head
 
 POSITIONALS = ("sinusoidal", "alibi")
 
@@ -28,6 +29,12 @@ class TransformerForecaster(keras.Model):
         dropout: dropout on attention weights and residual branches.
         positional: `"sinusoidal"` (encodings added to the inputs; default) or
             `"alibi"` (linear attention biases by distance, no embedding).
+        distribution: `"point"` (a `Dense(1)` head; default), `"gaussian"` or
+            `"student-t"` (location and scale, trained by negative log-likelihood;
+            see `tsconv.layers.DistributionHead`).
+        output_steps: values the head forecasts at once: 1 (default) for the
+            recursive strategy, K for the direct one (the next K steps; a
+            point head only).
         **kwargs: passed to `keras.Model`.
 
     Raises:
@@ -41,6 +48,11 @@ class TransformerForecaster(keras.Model):
     """
 
     supports_sequence_objective = True
+    # No stream cache: with attention over the whole window, sliding the window
+    # drops its oldest step from every position's attention, so every cached key
+    # and value past the first layer (and, with sinusoidal positions, every
+    # position) would change. The rollout recomputes the window, compiled.
+    supports_cache = False
 
     def __init__(
         self,
@@ -52,6 +64,8 @@ class TransformerForecaster(keras.Model):
         mlp_dim: int = 64,
         dropout: float = 0.0,
         positional: str = "sinusoidal",
+        distribution: str = "point",
+        output_steps: int = 1,
         **kwargs,
     ):
         for arg, value in (
@@ -93,7 +107,7 @@ class TransformerForecaster(keras.Model):
             for i in range(num_layers)
         ]
         final_norm = keras.layers.LayerNormalization(name="final_norm")
-        head = keras.layers.Dense(1, name="head")
+        head = make_head(distribution, output_steps)
 
         # === Functional Model ===
         inputs = keras.Input(shape=(window, num_features), name="window")
@@ -102,8 +116,8 @@ class TransformerForecaster(keras.Model):
             x = position(x)
         for block in blocks:
             x = block(x)  # (batch, window, model_dim)
-        per_step = head(final_norm(x))  # (batch, window, 1)
-        outputs = LastStep(name="last_step")(per_step)  # (batch, 1)
+        per_step = head(final_norm(x))  # (batch, window, outputs)
+        outputs = LastStep(name="last_step")(per_step)  # (batch, outputs)
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===
@@ -115,6 +129,8 @@ class TransformerForecaster(keras.Model):
         self.mlp_dim = mlp_dim
         self.dropout = dropout
         self.positional = positional
+        self.distribution = distribution
+        self.output_steps = output_steps
 
     @property
     def receptive_field(self) -> int:
@@ -133,6 +149,8 @@ class TransformerForecaster(keras.Model):
                 "mlp_dim": self.mlp_dim,
                 "dropout": self.dropout,
                 "positional": self.positional,
+                "distribution": self.distribution,
+                "output_steps": self.output_steps,
             }
         )
         return config

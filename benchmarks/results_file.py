@@ -1,0 +1,37 @@
+"""Writes a benchmark's results file: title, exact command, machine, date, then the body."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import keras
+
+import tsconv
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def write_results(name: str, title: str, body: str, about: str = "") -> Path:
+    """Writes `benchmarks/results/{name}.md` and returns its path.
+
+    Args:
+        name: the script's name without `.py` (also the results file's name).
+        title: the question the benchmark answers.
+        body: the tables, in Markdown.
+        about: what was measured (data, model, settings), one paragraph.
+    """
+    header = (
+        f"# {title}\n\n"
+        f"Command: `python benchmarks/{name}.py`  \n"
+        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"Keras {keras.__version__} ({keras.backend.backend()}), tsconv {tsconv.__version__}  \n"
+        f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC  \n"
+    )
+    out = RESULTS / f"{name}.md"
+    out.write_text(header + (f"{about}\n\n" if about else "\n") + f"{body}\n")
+    print(f"wrote {out}")
+    return out
