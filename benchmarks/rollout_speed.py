@@ -12,7 +12,7 @@ separately), and reports each as a ratio to the naive loop. Then times the CLI e
 end in fresh processes: `tsconv forecast --horizon 1`, `--horizon 30`, and `--horizon 30
 --samples 200`.
 
-Run: python benchmarks/rollout_speed.py   (about 3 minutes on 2 CPU cores)
+Run: python benchmarks/rollout_speed.py   (about 4 minutes on 2 CPU cores)
 Writes: benchmarks/results/rollout_speed.md
 """
 
@@ -94,8 +94,8 @@ def main() -> None:
     )
     for batch in (1, 256):
         context = rng.normal(size=(batch, 100, 1)).astype("float32")
-        naive = timed(lambda c=context: predict_loop(model, c, HORIZON), repeats=3)
-        eager = timed(lambda c=context: recursive_rollout(model, c, HORIZON), repeats=3)
+        naive = timed(lambda c=context: predict_loop(model, c, HORIZON), repeats=2)
+        eager = timed(lambda c=context: recursive_rollout(model, c, HORIZON), repeats=2)
         rows.append((batch, "model.predict loop", naive, None))
         rows.append((batch, "eager model(x) loop", eager, None))
         reference = predict_loop(model, context, HORIZON)
@@ -109,7 +109,7 @@ def main() -> None:
                 lambda c=context, k=cache, ca=cached, j=jit: compiled_rollout(
                     model, c, HORIZON, k, j, cached=ca
                 ),
-                repeats=30,
+                repeats=30 if batch == 1 or cached else 5,  # the slow ones take seconds
             )
             rows.append((batch, name, warm, first))
             print(f"batch {batch}, {name}: max |rollout - predict loop| = {diff:.1e}", flush=True)

@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -107,6 +108,61 @@ def test_fit_bad_input(tmp_path, text, extra, match):
 def test_fit_bad_window(prices_csv, tmp_path, window, match):
     bad(invoke("fit", prices_csv, "--window", window, "--runs-dir", tmp_path / "r"), match)
     assert not (tmp_path / "r").exists()
+
+
+def test_forecast_quantiles_and_fan_chart(fitted_run, tmp_path):
+    out = tmp_path / "fc.csv"
+    args = ["forecast", "--horizon", "6", "--runs-dir", fitted_run, "--out", out]
+    result = invoke(*args, "--quantiles", "0.1,0.9", "--seed", "3", "--plot")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, index_col=0)
+    assert list(table.columns) == ["Close", "q0.1", "q0.9"] and len(table) == 6
+    assert (table["q0.1"] < table["q0.9"]).all()
+    assert out.with_suffix(".png").read_bytes()[:4] == b"\x89PNG"
+    again = invoke(*args, "--samples", "200", "--quantiles", "0.1,0.9", "--seed", "3")
+    assert again.exit_code == 0, again.output
+    pd.testing.assert_frame_equal(pd.read_csv(out, index_col=0), table)  # same seed, same
+    point = invoke(*args, "--samples", "50", "--temperature", "0")
+    assert point.exit_code == 0, point.output
+    cold = pd.read_csv(out, index_col=0)
+    for column in ("q0.05", "q0.5", "q0.95"):  # temperature 0: every sample is the point path
+        np.testing.assert_allclose(cold[column], cold["Close"], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--samples", "-2"], "samples must be a whole number"),
+        (["--quantiles", "0.5,1.5"], "quantiles must lie between 0 and 1"),
+        (["--quantiles", "low"], "--quantiles takes numbers like 0.05,0.5,0.95"),
+        (["--temperature", "-1"], "temperature must be a finite number"),
+        (["--samples", "0", "--quantiles", "0.5"], "quantiles need sampled trajectories"),
+    ],
+)
+def test_forecast_sampling_errors(fitted_run, tmp_path, args, message):
+    out = tmp_path / "fc.csv"
+    bad(invoke("forecast", "--runs-dir", fitted_run, "--out", out, *args), message)
+    assert not out.exists()
+
+
+def test_fit_direct_strategy_and_distribution_head(prices_csv, tmp_path):
+    runs_dir = tmp_path / "runs"
+    fit = ["fit", prices_csv, *FAST, "--model", "tcn", "--runs-dir", runs_dir]
+    result = invoke(*fit, "--strategy", "direct", "--direct-steps", "4", "--name", "d")
+    assert result.exit_code == 0, result.output
+    assert "direct: 4 steps per call" in result.stdout
+    result = invoke(*fit, "--distribution", "student-t", "--name", "t")
+    assert result.exit_code == 0, result.output
+    config = json.loads((runs_dir / "t" / "config.json").read_text())
+    assert config["training"]["loss"] == "student-t-nll"
+    for name in ("d", "t"):
+        out = tmp_path / f"{name}.csv"
+        args = ["forecast", "--run", name, "--runs-dir", runs_dir, "--horizon", "9"]
+        result = invoke(*args, "--samples", "20", "--out", out)
+        assert result.exit_code == 0, result.output
+        assert len(pd.read_csv(out)) == 9
+    bad(invoke(*fit, "--distribution", "gaussian", "--loss", "mae"), "negative log-likelihood")
+    bad(invoke(*fit, "--strategy", "sideways"), "unknown strategy 'sideways'")
 
 
 def test_forecast_bad_horizon(fitted_run):

@@ -24,7 +24,7 @@ from tsconv.models import (
     TransformerForecaster,
     build_model,
 )
-from tsconv.rollout import recursive_rollout
+from tsconv.rollout import compiled_rollout, recursive_rollout
 from tsconv.scaling import StandardScaler
 from tsconv.streaming import ForecastStream
 from tsconv.windowing import Windows, make_windows, split_rows
@@ -63,6 +63,7 @@ __all__ = [
     "Windows",
     "__version__",
     "build_model",
+    "compiled_rollout",
     "fit_csv",
     "forecast_run",
     "future_index",

@@ -2,8 +2,8 @@
 
 The data path, in order: levels → target transform (changes) → scaler fitted
 on the training rows → zero-copy windows → Keras model → one-step
-predictions, scored in levels against the naive forecast; and for the future:
-last window → compiled recursive rollout → unscale → integrate back to levels → dates.
+predictions, scored in levels against the naive forecast. The future (rollout,
+sampling, streaming) is `tsconv.forecasting`; the run files `tsconv.forecaster_files`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 import keras
@@ -19,26 +18,21 @@ import numpy as np
 import pandas as pd
 
 from tsconv import runs, transforms
-from tsconv.calendar import future_index, infer_season
+from tsconv.calendar import infer_season
 from tsconv.data import Series
 from tsconv.errors import InputError
 from tsconv.evaluation import mae_ratio, score_one_step
 from tsconv.forecaster_files import forecaster_config, read_forecaster, write_forecaster_files
+from tsconv.forecasting import ForecastingMixin
 from tsconv.layers.distribution_head import DISTRIBUTIONS, NLL_LOSSES
 from tsconv.models import MODELS, build_model, check_model_options
-from tsconv.preparation import encode, prepare
-from tsconv.rollout import compiled_rollout
+from tsconv.preparation import prepare
 from tsconv.sampling import (
-    check_sampling,
-    draw_noise,
     heldout_residuals,
-    noise_source,
-    quantile_columns,
 )
 from tsconv.strategy import check_strategy
-from tsconv.streaming import ForecastStream
 from tsconv.training import check_training_options, train
-from tsconv.windowing import check_horizon, check_window, last_window
+from tsconv.windowing import check_window
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +41,7 @@ logger = logging.getLogger(__name__)
 CONTEXT_ROWS = 500
 
 
-class Forecaster:
+class Forecaster(ForecastingMixin):
     """Windows a series, trains a Keras forecaster and forecasts the future.
 
     Args:
@@ -305,182 +299,6 @@ class Forecaster:
             "receptive_field": getattr(self.model_, "receptive_field", None),
             "train_windows": len(splits["train"]),
         }
-
-    # --- forecast ------------------------------------------------------------
-
-    def forecast(
-        self,
-        horizon: int,
-        series: Series | None = None,
-        samples: int = 0,
-        quantiles: Sequence[float] | None = None,
-        temperature: float = 1.0,
-        seed: int | None = None,
-        jit_compile: bool = True,
-    ) -> pd.DataFrame:
-        """Forecasts `horizon` steps after the end of the observed data.
-
-        Args:
-            horizon: steps to forecast, at least 1.
-            series: continue from the end of this series instead (it must
-                have the columns the model was trained on).
-            samples: with N > 0, also draw N sampled trajectories (see
-                `sample_paths`) and add their per-step quantiles.
-            quantiles: which quantiles; default 0.05, 0.5, 0.95.
-            temperature, seed: as `sample_paths`.
-            jit_compile: compile the rollout with XLA: slower to compile, faster
-                to run again (see `tsconv.rollout.compiled_rollout`).
-
-        Returns:
-            A `DataFrame` indexed by the future timestamps (at the series'
-            frequency): a column named after the target with the point path
-            (each step's forecast fed back; for a distribution head, its
-            location), and with `samples` a column per quantile (`q0.05`, …).
-
-        Raises:
-            InputError: for a bad horizon or sampling option, too short a
-                series, or other columns.
-
-        Example:
-        >>> fc.forecast(30, samples=200).columns.tolist()
-        ['Close', 'q0.05', 'q0.5', 'q0.95']
-        """
-        quantiles = check_sampling(samples, temperature, quantiles)
-        levels, context, index = self._forecast_start(horizon, series)
-        path = self._rollout(context[None], horizon, None, jit_compile)  # (1, horizon)
-        columns = {self.data_["target"]: self._to_levels(path, levels)[0]}
-        if samples:
-            paths = self.sample_paths(horizon, samples, temperature, seed, series, jit_compile)
-            columns.update(quantile_columns(paths, quantiles))
-        return pd.DataFrame(columns, index=index)
-
-    def sample_paths(
-        self,
-        horizon: int,
-        samples: int = 200,
-        temperature: float = 1.0,
-        seed: int | None = None,
-        series: Series | None = None,
-        jit_compile: bool = True,
-    ) -> np.ndarray:
-        """Draws sampled trajectories: each step samples a value and feeds it back.
-
-        A distribution head samples `loc + scale * noise`; a point head adds
-        one of its own held-out one-step residuals (a bootstrap), so every
-        run gives intervals without refitting. All samples roll out as one
-        batch.
-
-        Args:
-            horizon: steps per trajectory.
-            samples: trajectories to draw, at least 1.
-            temperature: multiplies the sampled noise: 1 the fitted spread,
-                below 1 sharper, above 1 wider; 0 gives the point path every time.
-            seed: the same seed gives the same trajectories.
-            series: as `forecast`.
-            jit_compile: as `forecast`.
-
-        Returns:
-            `(samples, horizon)` in levels.
-
-        Example:
-        >>> fc.sample_paths(30, samples=200, seed=0).shape
-        (200, 30)
-        """
-        check_sampling(samples, temperature, None)
-        if samples < 1:
-            raise InputError(f"samples must be at least 1. Received: samples={samples}")
-        levels, context, _ = self._forecast_start(horizon, series)
-        noise = draw_noise(
-            noise_source(self.model_),
-            (samples, horizon),
-            temperature,
-            seed,
-            getattr(self, "residuals_", None),
-        )
-        batch = np.repeat(context[None], samples, axis=0)  # (samples, window, channels)
-        return self._to_levels(self._rollout(batch, horizon, noise, jit_compile), levels)
-
-    def stream(self, series: Series | None = None) -> ForecastStream:
-        """A `ForecastStream` that starts after the observed data (or `series`).
-
-        Feed it each new observation with `update(value)`; it returns the
-        forecast of the step after, without recomputing the window where the
-        model has a stream cache.
-
-        Example:
-        >>> stream = fc.stream()
-        >>> stream.update(84.9)  # the next close arrives: forecast the one after
-        84.95
-        """
-        levels, _ = self._observed(series)
-        return ForecastStream(self.model_, self.window, self.transform_, self.scaler_, levels)
-
-    def _observed(self, series: Series | None) -> tuple[np.ndarray, pd.DataFrame]:
-        """`(levels, frame)` a forecast starts from: `(rows, channels)` and the rows."""
-        self._check_fitted()
-        frame = self.context_ if series is None else self._check_series(series)
-        columns = [self.data_["target"], *self.data_["features"]]
-        levels = frame[columns].to_numpy(np.float64)
-        if len(levels) < self.window + 1:
-            raise InputError(
-                f"need at least {self.window + 1} rows to forecast with window {self.window}; "
-                f"got {len(levels)}."
-            )
-        if self.transform_ == "log-return" and np.any(levels[:, 0] <= 0):
-            raise InputError("the target has values <= 0, which a log-return model cannot use.")
-        return levels, frame
-
-    def _forecast_start(
-        self, horizon: int, series: Series | None
-    ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-        """The observed levels, the last scaled window and the future dates."""
-        check_horizon(horizon)
-        levels, frame = self._observed(series)
-        scaled = encode(self.transform_, self.scaler_, levels)  # (rows - 1, channels)
-        if self.data_["features"] and horizon > 1:
-            logger.warning(
-                "features %s have no forecast of their own; held at their last values",
-                self.data_["features"],
-            )
-        index = future_index(frame.index[-1], self.data_["freq"], horizon)
-        index.name = frame.index.name
-        return levels, last_window(scaled, self.window), index
-
-    def _rollout(self, context, horizon, noise, jit_compile) -> np.ndarray:
-        return compiled_rollout(
-            self.model_,
-            context,
-            horizon,
-            cache=self._rollouts(),
-            jit_compile=jit_compile,
-            noise=noise,
-        )
-
-    def _to_levels(self, paths: np.ndarray, levels: np.ndarray) -> np.ndarray:
-        """`(n, horizon)` scaled changes → levels continuing from the last observed one."""
-        changes = paths * self.scaler_.scale_[0] + self.scaler_.mean_[0]
-        start = np.repeat(levels[-1:, 0], len(paths))  # (n,)
-        return transforms.integrate(self.transform_, changes, start)
-
-    def _rollouts(self) -> dict:
-        """Compiled rollout loops of the current model, by horizon (see `compiled_rollout`)."""
-        if getattr(self, "_rollout_model", None) is not self.model_:
-            self._rollout_model, self._rollout_cache = self.model_, {}
-        return self._rollout_cache
-
-    def _check_series(self, series: Series) -> pd.DataFrame:
-        needed = [self.data_["target"], *self.data_["features"]]
-        missing = [c for c in needed if c not in series.frame.columns]
-        if missing:
-            raise InputError(
-                f"the input lacks column(s) {missing} that the model was trained on; it has "
-                f"{list(series.frame.columns)}."
-            )
-        return series.frame
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "model_"):
-            raise InputError("this Forecaster is not fitted yet; call fit(series) or load(path).")
 
     # --- save / load (the files: tsconv.forecaster_files) ------------------------
 

@@ -203,8 +203,10 @@ def forecast_run(
             fill=fill,
         )
         history = series.frame
-    # One forecast per call: compile time dominates, and XLA compiles 1.1 s slower
-    # (benchmarks/rollout_speed.py), so the rollout runs without it here.
+    # One forecast per process: compile time dominates, so no XLA (it compiles 1-3 s
+    # slower; benchmarks/rollout_speed.py). For one path, recomputing the window traces
+    # the least (a 30-step TCN rollout's first call: 1.9 s, against 2.1 s with the
+    # stream cache and 1.8 s for one step); for a batch of samples the cache wins.
     table = forecaster.forecast(
         horizon,
         series,
@@ -213,6 +215,7 @@ def forecast_run(
         temperature=temperature,
         seed=seed,
         jit_compile=False,
+        cached=None if samples else False,
     )
     out_path = _write_csv_atomically(table, out) if out is not None else None
     plot_path = None

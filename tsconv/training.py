@@ -155,8 +155,16 @@ def train(
         model = keras.Model(model.input, per_step)
     # XLA: measured on 2 CPU cores, 1.4x (conv) to 4.5x (TCN) more windows/s than without;
     # Keras's jit_compile="auto" leaves it off with TensorFlow. JAX always compiles.
+    # Likelihood losses: a heavy-tailed day (10 sigma at the initial scale) gives a huge
+    # gradient that pushes the scale far up, where the location barely learns (its
+    # gradient shrinks as 1 / scale^2). Measured on MSFT with a Gaussian TCN: unclipped,
+    # scale 5.0 for targets of std 0.58 and a 30-step MAE 6.3x naive; clipped to norm 1,
+    # 92% of test targets inside the 90% band and MAE 1.00x naive.
+    clipnorm = 1.0 if loss.endswith("-nll") else None
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate), loss=LOSSES[loss], jit_compile=True
+        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+        loss=LOSSES[loss],
+        jit_compile=True,
     )
     stop = keras.callbacks.EarlyStopping(
         monitor="val_loss", patience=patience, restore_best_weights=True
