@@ -121,7 +121,7 @@ class CausalConvForecaster(keras.Model):
             inputs: `(batch, window, num_features)`.
 
         Returns:
-            `(forecast, state)`: `(batch, 1)` — equal to `model(inputs)` — and the
+            `(forecast, state)`: `(batch, outputs)` — equal to `model(inputs)` — and the
             convolutions' input queues, the last convolution's output over the
             window, and the window itself.
         """
@@ -145,7 +145,7 @@ class CausalConvForecaster(keras.Model):
             state: from `stream_start` or the previous `stream_step`.
 
         Returns:
-            `(forecast, state)`: `(batch, 1)` and the next state.
+            `(forecast, state)`: `(batch, outputs)` and the next state.
         """
         convs = self._convs()
         queues, features, window = state[: len(convs)], state[-2], state[-1]
