@@ -67,32 +67,23 @@ def split_list(text: str | None) -> list[str] | None:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def split_ints(text: str | None, option: str) -> list[int] | None:
-    """`"1,2,4"` → `[1, 2, 4]`; anything else is a one-line error with exit code 2."""
+def split_numbers(text: str | None, option: str, kind: type = int) -> list | None:
+    """`"1,2,4"` → `[1, 2, 4]` (`kind=float`: `"0.05,0.95"` → `[0.05, 0.95]`).
+
+    Anything else is a one-line error with exit code 2.
+    """
     parts = split_list(text)
     if parts is None:
         return None
     try:
-        return [int(part) for part in parts]
+        return [kind(part) for part in parts]
     except ValueError:
-        typer.echo(f"error: {option} takes integers like 1,2,4,8. Received: {text!r}", err=True)
+        example = "1,2,4,8" if kind is int else "0.05,0.5,0.95"
+        noun = "integers" if kind is int else "numbers"
+        typer.echo(f"error: {option} takes {noun} like {example}. Received: {text!r}", err=True)
         raise typer.Exit(2) from None
 
 
 def given(**options) -> dict:
     """The options the user set (not None): model options differ between models."""
     return {name: value for name, value in options.items() if value is not None}
-
-
-def split_floats(option: str, text: str | None) -> list[float] | None:
-    """`"0.05,0.5,0.95"` → `[0.05, 0.5, 0.95]`; anything else is a one-line error, exit 2."""
-    parts = split_list(text)
-    if parts is None:
-        return None
-    try:
-        return [float(part) for part in parts]
-    except ValueError:
-        typer.echo(
-            f"error: {option} takes numbers like 0.05,0.5,0.95. Received: {text!r}", err=True
-        )
-        raise typer.Exit(2) from None

@@ -13,8 +13,8 @@ from tsconv_cli.common import (
     VERBOSE,
     given,
     setup,
-    split_ints,
     split_list,
+    split_numbers,
     user_errors,
 )
 
@@ -126,7 +126,7 @@ def fit(
             model_options=given(
                 filters=filters,
                 kernel_size=kernel_size,
-                dilations=split_ints(dilations, "--dilations"),
+                dilations=split_numbers(dilations, "--dilations"),
                 stacks=stacks,
                 normalization=normalization,
                 num_layers=layers,

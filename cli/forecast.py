@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tsconv_cli.common import DEBUG, QUIET, VERBOSE, setup, split_floats, user_errors
+from tsconv_cli.common import DEBUG, QUIET, VERBOSE, setup, split_numbers, user_errors
 
 
 def forecast(
@@ -66,7 +66,7 @@ def forecast(
             out=out,
             plot=out.with_suffix(".png") if plot else None,
             samples=samples,
-            quantiles=split_floats("--quantiles", quantiles),
+            quantiles=split_numbers(quantiles, "--quantiles", float),
             temperature=temperature,
             seed=seed,
         )
