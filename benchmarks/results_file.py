@@ -15,7 +15,9 @@ import tsconv
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def write_results(name: str, title: str, body: str, about: str = "") -> Path:
+def write_results(
+    name: str, title: str, body: str, about: str = "", command: str | None = None
+) -> Path:
     """Writes `benchmarks/results/{name}.md` and returns its path.
 
     Args:
@@ -23,10 +25,11 @@ def write_results(name: str, title: str, body: str, about: str = "") -> Path:
         title: the question the benchmark answers.
         body: the tables, in Markdown.
         about: what was measured (data, model, settings), one paragraph.
+        command: the exact command, when it is not `python benchmarks/{name}.py`.
     """
     header = (
         f"# {title}\n\n"
-        f"Command: `python benchmarks/{name}.py`  \n"
+        f"Command: `{command or f'python benchmarks/{name}.py'}`  \n"
         f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
         f"Keras {keras.__version__} ({keras.backend.backend()}), tsconv {tsconv.__version__}  \n"
         f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC  \n"

@@ -23,6 +23,8 @@ def setup(quiet: bool = False, verbose: bool = False) -> int:
     """
     if not verbose:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        # TensorFlow's Python warnings (retracing advice for loops of fits) are not the user's.
+        logging.getLogger("tensorflow").setLevel(logging.ERROR)
     interactive = sys.stderr.isatty() and sys.stdout.isatty()
     if quiet:
         level = logging.ERROR

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from tsconv_cli.backtest import backtest, compare
 from tsconv_cli.fit import fit
 from tsconv_cli.forecast import forecast
 
@@ -21,6 +22,8 @@ app = typer.Typer(
 )
 app.command("fit")(fit)
 app.command("forecast")(forecast)
+app.command("backtest")(backtest)
+app.command("compare")(compare)
 
 
 def _version(value: bool) -> None:

@@ -44,3 +44,16 @@ def write_csv(tmp_path: Path):
         return path
 
     return write
+
+
+def bad(result, match):
+    """Exit code 2, one error line naming the problem (last on stderr), no traceback.
+
+    Progress logs may come before it on stderr (a pipe gets INFO lines); stdout stays empty.
+    """
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr
+    assert match in errors[0], errors[0]
+    assert "Traceback" not in result.output and result.stdout == ""

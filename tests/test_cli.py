@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from conftest import MSFT, price_frame
+from conftest import MSFT, bad, price_frame
 from tsconv_cli.main import app
 
 runner = CliRunner()
@@ -53,19 +53,6 @@ def test_forecast_with_input_csv(fitted_run, tmp_path):
         "forecast", "--horizon", "2", "--runs-dir", fitted_run, "--input", path, "--out", out
     )
     assert result.exit_code == 0, result.output
-
-
-def bad(result, match):
-    """Exit code 2, one error line naming the problem (last on stderr), no traceback.
-
-    Progress logs may come before it on stderr (a pipe gets INFO lines); stdout stays empty.
-    """
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    errors = [line for line in lines if line.startswith("error: ")]
-    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr
-    assert match in errors[0], errors[0]
-    assert "Traceback" not in result.output and result.stdout == ""
 
 
 @pytest.mark.parametrize(

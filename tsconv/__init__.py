@@ -8,6 +8,8 @@ import importlib.metadata
 import logging
 import os
 
+from tsconv.backtest import BacktestResult, run_backtest
+from tsconv.backtest_jobs import BacktestReport, backtest_csv
 from tsconv.calendar import future_index, infer_frequency
 from tsconv.data import Series, load_csv
 from tsconv.errors import InputError, RunError, TsconvError
@@ -44,6 +46,8 @@ def load(path: str | os.PathLike) -> Forecaster:
 
 __all__ = [
     "MODELS",
+    "BacktestReport",
+    "BacktestResult",
     "CausalConvForecaster",
     "DriftForecaster",
     "FitReport",
@@ -62,6 +66,7 @@ __all__ = [
     "TsconvError",
     "Windows",
     "__version__",
+    "backtest_csv",
     "build_model",
     "compiled_rollout",
     "fit_csv",
@@ -72,5 +77,6 @@ __all__ = [
     "load_csv",
     "make_windows",
     "recursive_rollout",
+    "run_backtest",
     "split_rows",
 ]

@@ -206,6 +206,7 @@ class Forecaster(ForecastingMixin):
             self.val_fraction,
             self.test_fraction,
             horizon=self.output_steps,
+            season=self.season or infer_season(series.freq),
         )
         self.transform_, self.scaler_ = data.transform, data.scaler
         self.season_ = self._resolve_season(series.freq)

@@ -72,16 +72,46 @@ class ForecastingMixin:
         ['Close', 'q0.05', 'q0.5', 'q0.95']
         """
         quantiles = check_sampling(samples, temperature, quantiles)
+        index, paths = self.trajectories(
+            horizon, series, samples, temperature, seed, jit_compile, cached
+        )
+        columns = {self.data_["target"]: paths[0]}
+        if samples:
+            columns.update(quantile_columns(paths[1:], quantiles))
+        return pd.DataFrame(columns, index=index)
+
+    def trajectories(
+        self,
+        horizon: int,
+        series: Series | None = None,
+        samples: int = 0,
+        temperature: float = 1.0,
+        seed: int | None = None,
+        jit_compile: bool = True,
+        cached: bool | None = None,
+    ) -> tuple[pd.Index, np.ndarray]:
+        """The point path and `samples` sampled trajectories, rolled out as one batch.
+
+        Args:
+            horizon, series, samples, temperature, seed, jit_compile, cached: as `forecast`.
+
+        Returns:
+            `(index, paths)`: the future timestamps and `(1 + samples, horizon)`
+            levels, row 0 the point path and rows 1… the samples.
+
+        Example:
+        >>> index, paths = fc.trajectories(30, samples=100, seed=0)
+        >>> paths.shape
+        (101, 30)
+        """
+        check_sampling(samples, temperature, None)
         levels, context, index = self._forecast_start(horizon, series)
         noise = np.zeros((1, horizon), np.float32)  # row 0: the point path
         if samples:
             noise = np.concatenate([noise, self._noise(samples, horizon, temperature, seed)])
         batch = np.repeat(context[None], len(noise), axis=0)  # (1 + samples, window, channels)
         paths = self._to_levels(self._rollout(batch, horizon, noise, jit_compile, cached), levels)
-        columns = {self.data_["target"]: paths[0]}
-        if samples:
-            columns.update(quantile_columns(paths[1:], quantiles))
-        return pd.DataFrame(columns, index=index)
+        return index, paths
 
     def sample_paths(
         self,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from tsconv import runs
 from tsconv.data import load_csv
+from tsconv.diagnostics import one_step_notes
 from tsconv.errors import InputError
 from tsconv.evaluation import mae_ratio
 from tsconv.forecaster import Forecaster
@@ -25,6 +26,8 @@ from tsconv.windowing import check_horizon
 
 # Trajectories drawn when quantiles are asked for without a sample count.
 DEFAULT_SAMPLES = 200
+# Fewer training windows than this get a note that the model may overfit.
+FEW_WINDOWS = 200
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +80,15 @@ class FitReport:
             f"test MAE model/naive = {ratio:.3f}: the model {verdict} "
             "the naive forecast (tomorrow = today)."
         )
+        if t["best_epoch"] is not None and t["train_windows"] < FEW_WINDOWS:
+            lines.append(
+                f"note: only {t['train_windows']} training windows for {t['parameters']:,} "
+                "parameters: a deep model easily overfits so few; trust the test comparison "
+                "above, and try a shorter --window or --model linear."
+            )
+        test = fc.predictions_[fc.predictions_["split"] == "test"]
+        for note in one_step_notes(test["actual"], test["model"], test["naive"]):
+            lines.append(f"note: {note}")
         return "\n".join(lines)
 
 

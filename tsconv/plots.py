@@ -86,3 +86,50 @@ def plot_forecast(
     ax.set_title(f"{history.name}: {len(forecast)}-step forecast")
     ax.legend()
     fig.savefig(path, dpi=100)
+
+
+def plot_backtest(
+    history: pd.Series, forecasts: pd.DataFrame, path: str | os.PathLike, before: int = 200
+) -> None:
+    """The forecasts made at each backtest origin against the truth.
+
+    Args:
+        history: observed target values before the first origin, indexed by time.
+        forecasts: `BacktestResult.forecasts`: `model`, `fold`, `time`, `actual`,
+            `forecast`, and `q0.05`/`q0.95` where sampled.
+        path: PNG file to write.
+        before: how many observed values before the first origin to draw.
+    """
+    fig = Figure(figsize=(11, 5), layout="constrained")
+    ax = fig.subplots()
+    tail = history.iloc[-before:]
+    truth = forecasts.drop_duplicates("time")[["time", "actual"]]
+    ax.plot(tail.index, tail.to_numpy(), color="black", linewidth=1, label="observed")
+    ax.plot(truth["time"], truth["actual"], color="black", linewidth=1)
+    colours = dict(naive="tab:orange", drift="tab:olive")
+    colours["seasonal-naive"] = "tab:brown"
+    others = iter(["tab:blue", "tab:red", "tab:green", "tab:purple", "tab:cyan", "tab:pink"])
+    # Bands of several models stack into a grey blur: draw them only for a single sampled model.
+    sampled = []
+    if "q0.05" in forecasts:
+        sampled = forecasts.dropna(subset=["q0.05"])["model"].unique().tolist()
+    for model, rows in forecasts.groupby("model", sort=False):
+        colour = colours.get(model) or next(others, "tab:gray")
+        style = ":" if model in colours else "-"
+        for fold, part in rows.groupby("fold"):
+            label = model if fold == rows["fold"].min() else None
+            ax.plot(part["time"], part["forecast"], color=colour, linestyle=style, label=label)
+            if sampled == [model]:
+                ax.fill_between(
+                    part["time"], part["q0.05"], part["q0.95"], color=colour, alpha=0.12, lw=0
+                )
+    for start in forecasts.groupby("fold")["time"].min():
+        ax.axvline(start, color="gray", linewidth=0.5, linestyle="--")
+    folds = forecasts["fold"].nunique()
+    horizon = int(forecasts["step"].max())
+    bands = f", {sampled[0]}'s 5-95% band" if len(sampled) == 1 else ""
+    ax.set_title(
+        f"{history.name}: backtest, {folds} origins (dashed), {horizon}-step forecasts{bands}"
+    )
+    ax.legend(loc="upper left", fontsize="small")
+    fig.savefig(path, dpi=100)

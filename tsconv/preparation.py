@@ -55,6 +55,7 @@ def prepare(
     val_fraction: float = 0.1,
     test_fraction: float = 0.1,
     horizon: int = 1,
+    season: int | None = None,
 ) -> Prepared:
     """Transforms, splits by time, fits the scaler on training rows, and cuts windows.
 
@@ -65,6 +66,7 @@ def prepare(
         val_fraction, test_fraction: see `tsconv.windowing.split_rows`.
         horizon: target steps per window (K for the direct strategy); a window
             belongs to the split that holds all of its targets.
+        season: season length, for the window suggested when the series is too short.
 
     Returns:
         `Prepared`.
@@ -79,7 +81,7 @@ def prepare(
     """
     transform = transforms.resolve_transform(transform, levels[:, 0])
     moves = changes(transform, levels)  # (rows - 1, channels)
-    train_end, val_end = split_rows(len(moves), window, val_fraction, test_fraction)
+    train_end, val_end = split_rows(len(moves), window, val_fraction, test_fraction, season=season)
     scaler = StandardScaler().fit(moves[:train_end])  # training rows only: no leakage
     windows = make_windows(scaler.transform(moves).astype(np.float32), window, horizon)
     return Prepared(

@@ -138,6 +138,7 @@ def split_rows(
     val_fraction: float = 0.1,
     test_fraction: float = 0.1,
     min_train_windows: int = MIN_TRAIN_WINDOWS,
+    season: int | None = None,
 ) -> tuple[int, int]:
     """Chronological split points: train `[0, a)`, validation `[a, b)`, test `[b, rows)`.
 
@@ -145,6 +146,14 @@ def split_rows(
     `val_fraction` before them the validation period (at least one row
     each). A window belongs to the split of its targets (`Windows.between`),
     so its inputs may reach back into an earlier split but never forward.
+
+    Args:
+        rows: length of the (transformed) series.
+        window: observed steps per window.
+        val_fraction, test_fraction: shares of the latest rows, each in (0, 0.5).
+        min_train_windows: fewest training windows accepted.
+        season: season length, if known: a too-short series gets two seasons
+            suggested as its window when that fits.
 
     Raises:
         InputError: when the training period leaves fewer than
@@ -162,7 +171,15 @@ def split_rows(
         needed = window + min_train_windows
         # Largest window that still leaves enough training windows.
         fits = train_end - min_train_windows
-        hint = f"use --window {fits} or less, or" if fits >= 2 else "use"
+        if season and 2 * season <= fits:
+            hint = (
+                f"try --window {2 * season} (two seasons of {season} steps; at most {fits} "
+                "fits), or use"
+            )
+        elif fits >= 2:
+            hint = f"use --window {fits} or less, or"
+        else:
+            hint = "use"
         raise InputError(
             f"series too short: {rows} usable rows leave {train_end} for training after "
             f"{n_val} validation and {n_test} test rows, i.e. {train_windows} training windows "

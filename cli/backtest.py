@@ -1,0 +1,153 @@
+"""`tsconv backtest` and `tsconv compare`: rolling-origin scores beside the naive forecast."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tsconv_cli.common import DEBUG, QUIET, VERBOSE, setup, split_list, user_errors
+
+CSV = Annotated[Path, typer.Argument(help="CSV file with a time column and a numeric target.")]
+WINDOW = Annotated[int, typer.Option(help="Observed steps per forecast.")]
+HORIZON = Annotated[int, typer.Option(help="Steps forecast at each origin.")]
+FOLDS = Annotated[int, typer.Option(help="Origins, the last ending at the last row.")]
+REFIT = Annotated[
+    bool,
+    typer.Option("--refit/--no-refit", help="Refit at each origin, or fit once at the first."),
+]
+AUDIT = Annotated[
+    bool,
+    typer.Option(
+        "--audit", help="Also check that changing the future does not change any forecast."
+    ),
+]
+SAMPLES = Annotated[
+    int, typer.Option(help="Sampled trajectories per fold for CRPS and coverage; 0 = none.")
+]
+TARGET = Annotated[str | None, typer.Option(help="Column to forecast [default: found].")]
+TIME_COLUMN = Annotated[str | None, typer.Option(help="Time column [default: found].")]
+FILL = Annotated[str | None, typer.Option(help="Missing values: ffill, interpolate or drop.")]
+SEASON = Annotated[
+    int | None, typer.Option(help="Season length of seasonal naive [default: from the frequency].")
+]
+EPOCHS = Annotated[int, typer.Option(help="Most epochs per fit (early stopping on validation).")]
+OBJECTIVE = Annotated[
+    str, typer.Option(help="last, or sequence (every step predicts the next; tcn, transformer).")
+]
+STRATEGY = Annotated[
+    str, typer.Option(help="recursive, or direct (--direct-steps at once; neural models).")
+]
+DIRECT_STEPS = Annotated[int, typer.Option(help="Steps per model call with --strategy direct.")]
+SEED = Annotated[int, typer.Option(help="Seed of training and sampling.")]
+OUT = Annotated[
+    Path, typer.Option(help="Per-fold scores CSV; the forecasts go beside it (_forecasts.csv).")
+]
+PLOT = Annotated[
+    bool, typer.Option("--plot/--no-plot", help="Write a PNG of the forecasts beside --out.")
+]
+JSON = Annotated[bool, typer.Option("--json", help="Print the results as JSON.")]
+
+
+def backtest(
+    csv: CSV,
+    model: Annotated[
+        str, typer.Option(help="conv, tcn, transformer or linear (baselines are always scored).")
+    ] = "conv",
+    window: WINDOW = 100,
+    horizon: HORIZON = 30,
+    folds: FOLDS = 5,
+    refit: REFIT = True,
+    audit: AUDIT = False,
+    samples: SAMPLES = 100,
+    target: TARGET = None,
+    time_column: TIME_COLUMN = None,
+    fill: FILL = None,
+    season: SEASON = None,
+    epochs: EPOCHS = 30,
+    objective: OBJECTIVE = "last",
+    strategy: STRATEGY = "recursive",
+    direct_steps: DIRECT_STEPS = 30,
+    seed: SEED = 0,
+    out: OUT = Path("backtest.csv"),
+    plot: PLOT = True,
+    json_output: JSON = False,
+    quiet: Annotated[bool, QUIET] = False,
+    verbose: Annotated[bool, VERBOSE] = False,
+    debug: Annotated[bool, DEBUG] = False,
+) -> None:
+    """Backtest a model by rolling origin: refit, forecast HORIZON steps, score each fold.
+
+    Naive, seasonal naive and drift are scored on the same origins.
+    """
+    _run([model], **locals())
+
+
+def compare(
+    csv: CSV,
+    models: Annotated[
+        str, typer.Option(help="Comma-separated, e.g. naive,conv,tcn,transformer.")
+    ] = "naive,conv,tcn,transformer",
+    window: WINDOW = 100,
+    horizon: HORIZON = 30,
+    folds: FOLDS = 5,
+    refit: REFIT = True,
+    audit: AUDIT = False,
+    samples: SAMPLES = 100,
+    target: TARGET = None,
+    time_column: TIME_COLUMN = None,
+    fill: FILL = None,
+    season: SEASON = None,
+    epochs: EPOCHS = 30,
+    objective: OBJECTIVE = "last",
+    strategy: STRATEGY = "recursive",
+    direct_steps: DIRECT_STEPS = 30,
+    seed: SEED = 0,
+    out: OUT = Path("compare.csv"),
+    plot: PLOT = True,
+    json_output: JSON = False,
+    quiet: Annotated[bool, QUIET] = False,
+    verbose: Annotated[bool, VERBOSE] = False,
+    debug: Annotated[bool, DEBUG] = False,
+) -> None:
+    """Backtest several models on the same origins and rank them by MASE."""
+    _run(split_list(models) or [], **locals())
+
+
+def _run(chosen: list[str], **options) -> None:
+    setup(options["quiet"], options["verbose"])
+    show = None if options["quiet"] else lambda line: typer.echo(line, err=True)
+    out = options["out"]
+    with user_errors(options["debug"]):
+        from tsconv.backtest_jobs import backtest_csv
+
+        report = backtest_csv(
+            options["csv"],
+            chosen,
+            horizon=options["horizon"],
+            folds=options["folds"],
+            target=options["target"],
+            time_column=options["time_column"],
+            fill=options["fill"],
+            refit=options["refit"],
+            audit=options["audit"],
+            samples=options["samples"],
+            seed=options["seed"],
+            season=options["season"],
+            out=out,
+            plot=out.with_suffix(".png") if options["plot"] else None,
+            progress=show,
+            window=options["window"],
+            epochs=options["epochs"],
+            objective=options["objective"],
+            strategy=options["strategy"],
+            direct_steps=options["direct_steps"],
+        )
+    if options["json_output"]:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        typer.echo(report.summary())
+    if report.result.audit is not None and not report.result.audit["passed"]:
+        raise typer.Exit(1)
