@@ -20,6 +20,7 @@ import pandas as pd
 from tsconv.backtest import DEFAULT_SAMPLES, BacktestResult, check_models, run_backtest
 from tsconv.data import describe_span, load_csv
 from tsconv.errors import InputError
+from tsconv.files import write_atomically
 from tsconv.plots import plot_backtest
 
 logger = logging.getLogger(__name__)
@@ -201,23 +202,14 @@ def backtest_csv(
     if out is not None:
         out_path = Path(out)
         forecasts_path = out_path.with_name(f"{out_path.stem}_forecasts.csv")
-        _write_atomically(out_path, lambda tmp: result.scores.to_csv(tmp, index=False))
-        _write_atomically(forecasts_path, lambda tmp: result.forecasts.to_csv(tmp, index=False))
+        write_atomically(out_path, lambda tmp: result.scores.to_csv(tmp, index=False))
+        write_atomically(forecasts_path, lambda tmp: result.forecasts.to_csv(tmp, index=False))
     if plot is not None:
         plot_path = Path(plot)
-        _write_atomically(
+        write_atomically(
             plot_path, lambda tmp: plot_backtest(result.history, result.forecasts, tmp), ".png"
         )
     return BacktestReport(result, str(path), series.target, out_path, forecasts_path, plot_path)
-
-
-def _write_atomically(path: Path, write: Callable[[Path], None], suffix: str = "") -> None:
-    tmp = path.with_name(f".{path.name}.part{suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _mean_std(mean: float, std: float, fmt: str) -> str:

@@ -19,6 +19,7 @@ from tsconv.data import load_csv
 from tsconv.diagnostics import one_step_notes
 from tsconv.errors import InputError
 from tsconv.evaluation import mae_ratio
+from tsconv.files import write_atomically
 from tsconv.forecaster import Forecaster
 from tsconv.plots import plot_forecast
 from tsconv.sampling import check_sampling
@@ -229,21 +230,14 @@ def forecast_run(
         jit_compile=False,
         cached=None if samples else False,
     )
-    out_path = _write_csv_atomically(table, out) if out is not None else None
+    out_path = None
+    if out is not None:
+        if Path(out).is_dir():
+            raise InputError(f"--out {out} is a folder; give a file name such as forecast.csv.")
+        out_path = write_atomically(out, table.to_csv)
     plot_path = None
     if plot is not None:
-        plot_path = Path(plot)
-        tmp = plot_path.with_name(f".{plot_path.name}.part.png")
-        plot_forecast(history[data["target"]], table, tmp)
-        os.replace(tmp, plot_path)
+        plot_path = write_atomically(
+            plot, lambda tmp: plot_forecast(history[data["target"]], table, tmp), ".png"
+        )
     return ForecastReport(table, run_dir, out_path, plot_path, time.perf_counter() - started)
-
-
-def _write_csv_atomically(table: pd.DataFrame, out: str | os.PathLike) -> Path:
-    out = Path(out)
-    if out.is_dir():
-        raise InputError(f"--out {out} is a folder; give a file name such as forecast.csv.")
-    tmp = out.with_name(f".{out.name}.part")
-    table.to_csv(tmp)
-    os.replace(tmp, out)
-    return out

@@ -1,0 +1,25 @@
+"""Atomic writes: the whole file or the old one, never half, and no temporary left."""
+
+import pytest
+
+from tsconv.files import write_atomically
+
+
+def test_write_atomically_replaces_the_file(tmp_path):
+    path = tmp_path / "out.csv"
+    path.write_text("old")
+    assert write_atomically(path, lambda tmp: tmp.write_text("new")) == path
+    assert path.read_text() == "new" and list(tmp_path.iterdir()) == [path]
+
+
+def test_a_failed_write_keeps_the_old_file_and_no_temporary(tmp_path):
+    path = tmp_path / "out.csv"
+    path.write_text("old")
+
+    def half_then_fail(tmp):
+        tmp.write_text("ha")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_atomically(path, half_then_fail)
+    assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]

@@ -1,0 +1,35 @@
+"""Writing an output file atomically: a temporary name in the same folder, then a rename."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+
+def write_atomically(
+    path: str | os.PathLike, write: Callable[[Path], None], suffix: str = ""
+) -> Path:
+    """Calls `write(tmp)` and renames `tmp` to `path`, so readers never see half a file.
+
+    Args:
+        path: the file to (re)place.
+        write: writes the whole file at the path it is given.
+        suffix: ending of the temporary name, for writers that choose the format
+            by extension (`".png"` for matplotlib).
+
+    Returns:
+        `path` as a `Path`.
+
+    Example:
+    >>> write_atomically("forecast.csv", lambda tmp: table.to_csv(tmp))
+    PosixPath('forecast.csv')
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.part{suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
