@@ -12,6 +12,7 @@ import typer
 from tsconv_cli.backtest import backtest, compare
 from tsconv_cli.fit import fit
 from tsconv_cli.forecast import forecast
+from tsconv_cli.image import app as image_app
 
 app = typer.Typer(
     name="tsconv",
@@ -24,6 +25,7 @@ app.command("fit")(fit)
 app.command("forecast")(forecast)
 app.command("backtest")(backtest)
 app.command("compare")(compare)
+app.add_typer(image_app, name="image")
 
 
 def _version(value: bool) -> None:

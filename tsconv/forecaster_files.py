@@ -118,6 +118,10 @@ def read_forecaster(cls, path: str | os.PathLike):
     """
     path = Path(path)
     config = runs.read_run_dir(path)
+    if config.get("kind", "forecaster") != "forecaster":
+        raise RunError(
+            f"run {path} is an image classifier, not a forecaster; use `tsconv image predict`."
+        )
     try:
         fc = _from_config(cls, config)
     except (KeyError, TypeError, ValueError) as exc:

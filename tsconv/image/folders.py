@@ -1,0 +1,157 @@
+"""Image folders: one sub-folder per class, read with Pillow into pixel arrays."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tsconv.errors import InputError
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+COLOR_MODES = ("grayscale", "rgb")
+INTERPOLATIONS = ("bilinear", "nearest", "bicubic")
+
+
+@dataclass(frozen=True)
+class ImageFolder:
+    """The images of a class-per-folder tree: `paths[i]` has label `labels[i]`."""
+
+    directory: Path
+    paths: list[Path]
+    labels: np.ndarray  # (n,) int
+    class_names: list[str]
+
+
+def scan_image_folder(
+    directory: str | os.PathLike, classes: Sequence[str] | None = None
+) -> ImageFolder:
+    """Lists the images of `directory/<class>/*`, classes in sorted (or given) order.
+
+    Args:
+        directory: a folder with one sub-folder of images per class.
+        classes: the class folders to use, in label order [default: all, sorted].
+
+    Returns:
+        An `ImageFolder`; files in each class are sorted by name.
+
+    Raises:
+        InputError: for a missing folder, fewer than two classes, or a class
+            folder that is missing or holds no image.
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError(
+            f"image folder {root} not found; give a folder with one sub-folder per class."
+        )
+    if classes is None:
+        classes = sorted(
+            p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+        )
+    classes = list(classes)
+    if len(classes) < 2:
+        raise InputError(
+            f"{root} has {len(classes)} class folder(s); a classifier needs at least two "
+            "(one sub-folder of images per class)."
+        )
+    paths, labels = [], []
+    for label, name in enumerate(classes):
+        folder = root / name
+        if not folder.is_dir():
+            raise InputError(f"class folder {folder} not found.")
+        files = sorted(
+            p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS
+        )
+        if not files:
+            raise InputError(
+                f"class folder {folder} holds no image ({', '.join(IMAGE_EXTENSIONS)})."
+            )
+        paths += files
+        labels += [label] * len(files)
+    return ImageFolder(root, paths, np.asarray(labels, np.int64), classes)
+
+
+def image_facts(path: str | os.PathLike) -> tuple[tuple[int, int], str]:
+    """`((height, width), color_mode)` of one image file; grayscale for one-band images."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            mode = "grayscale" if image.mode in ("1", "L", "I", "I;16", "F") else "rgb"
+            return (image.height, image.width), mode
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read image {path} ({exc}).") from None
+
+
+def load_image(
+    path: str | os.PathLike,
+    target_size: tuple[int, int],
+    color_mode: str = "rgb",
+    interpolation: str = "bilinear",
+) -> np.ndarray:
+    """One image as float32 pixels 0–255, `(height, width, channels)`.
+
+    Args:
+        path: the image file.
+        target_size: `(height, width)` to resize to.
+        color_mode: `"grayscale"` (1 channel) or `"rgb"` (3 channels).
+        interpolation: `"bilinear"`, `"nearest"` or `"bicubic"`.
+
+    Raises:
+        InputError: naming the file when Pillow cannot read it.
+    """
+    from PIL import Image
+
+    resample = {
+        "bilinear": Image.Resampling.BILINEAR,
+        "nearest": Image.Resampling.NEAREST,
+        "bicubic": Image.Resampling.BICUBIC,
+    }[interpolation]
+    try:
+        with Image.open(path) as image:
+            image = image.convert("L" if color_mode == "grayscale" else "RGB")
+            height, width = target_size
+            if (image.height, image.width) != (height, width):
+                image = image.resize((width, height), resample)
+            pixels = np.asarray(image, np.float32)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read image {path} ({exc}).") from None
+    return pixels[..., None] if pixels.ndim == 2 else pixels  # (height, width, channels)
+
+
+def load_images(
+    paths: Sequence[str | os.PathLike],
+    target_size: tuple[int, int],
+    color_mode: str = "rgb",
+    interpolation: str = "bilinear",
+) -> np.ndarray:
+    """Images stacked as `(n, height, width, channels)` float32 (see `load_image`)."""
+    channels = 1 if color_mode == "grayscale" else 3
+    out = np.empty((len(paths), *target_size, channels), np.float32)
+    for i, path in enumerate(paths):
+        out[i] = load_image(path, target_size, color_mode, interpolation)
+    return out
+
+
+def check_image_options(target_size, color_mode, interpolation) -> None:
+    """Raises `InputError` for a bad size, colour mode or interpolation name."""
+    if target_size is not None and (
+        len(target_size) != 2
+        or not all(isinstance(v, (int, np.integer)) and v > 0 for v in target_size)
+    ):
+        raise InputError(
+            "`target_size` must be (height, width) in pixels. Received: "
+            f"target_size={target_size!r}"
+        )
+    if color_mode is not None and color_mode not in COLOR_MODES:
+        raise InputError(
+            f"`color_mode` must be one of {COLOR_MODES}. Received: color_mode={color_mode!r}"
+        )
+    if interpolation not in INTERPOLATIONS:
+        raise InputError(
+            f"`interpolation` must be one of {INTERPOLATIONS}. Received: "
+            f"interpolation={interpolation!r}"
+        )
