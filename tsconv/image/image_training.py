@@ -56,6 +56,7 @@ class ImageFitReport:
 
 
 def check_training(validation_split, epochs, batch_size, learning_rate, patience) -> None:
+    """Raises `InputError` for a split outside (0, 1), a count below 1 or a rate ≤ 0."""
     if (
         isinstance(validation_split, bool)
         or not isinstance(validation_split, (int, float))
@@ -75,6 +76,7 @@ def check_training(validation_split, epochs, batch_size, learning_rate, patience
 def make_generator(
     augmentation: dict | None, validation_split: float, seed: int
 ) -> ImageDataGenerator:
+    """The job's `ImageDataGenerator`; an unknown augmentation name is an `InputError`."""
     options = dict(augmentation or {})
     for reserved in ("validation_split", "seed"):
         if reserved in options:
@@ -90,6 +92,7 @@ def make_generator(
 
 
 def folder_flows(generator, directory, target_size, color_mode, batch_size):
+    """The training and validation `DirectoryFlow`s of a folder, the same size and colour mode."""
     train = generator.flow_from_directory(
         directory, target_size, color_mode, batch_size=batch_size, subset="training"
     )
@@ -107,6 +110,11 @@ def folder_flows(generator, directory, target_size, color_mode, batch_size):
 
 
 def train_stage(model, train, val, epochs, learning_rate, patience, verbose, stage):
+    """Compiles and fits one stage (head, fine-tune, …) with early stopping on validation loss.
+
+    Returns:
+        `(history, seconds)`: per-epoch metrics with a `stage` column, and the wall time.
+    """
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="categorical_crossentropy",
