@@ -91,6 +91,31 @@ def fit(
     patience: Annotated[int, typer.Option(help="Epochs without improvement before stopping.")] = 5,
     learning_rate: Annotated[float, typer.Option(help="Adam learning rate.")] = 1e-3,
     seed: Annotated[int, typer.Option(help="Random seed: same seed and data, same forecast.")] = 0,
+    device: Annotated[
+        str, typer.Option(help="auto (a GPU when TensorFlow sees one), cpu or gpu.")
+    ] = "auto",
+    precision: Annotated[
+        str,
+        typer.Option(help="float32, or mixed (float16 on GPU, bfloat16 on CPU; float32 output)."),
+    ] = "float32",
+    jit: Annotated[
+        bool | None,
+        typer.Option("--jit/--no-jit", help="XLA-compile the training step [default: on]."),
+    ] = None,
+    deterministic: Annotated[
+        bool, typer.Option(help="Deterministic ops: same --seed, bit-identical fit (CPU).")
+    ] = False,
+    distribute: Annotated[
+        str,
+        typer.Option(help="none, or mirrored (all local GPUs); multiworker is not available yet."),
+    ] = "none",
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Continue an interrupted fit with the same CSV and options from its last "
+            "finished epoch (else start afresh)."
+        ),
+    ] = False,
     name: Annotated[str | None, typer.Option(help="Run name [default: date-time].")] = None,
     runs_dir: Annotated[Path, typer.Option(help="Folder of runs.")] = Path("runs"),
     quiet: Annotated[bool, QUIET] = False,
@@ -110,6 +135,7 @@ def fit(
             fill=fill,
             name=name,
             runs_dir=runs_dir,
+            resume=resume,
             window=window,
             model=model,
             transform=transform,
@@ -138,6 +164,11 @@ def fit(
                 ridge=ridge,
                 distribution=distribution,
             ),
+            device=device,
+            precision=precision,
+            jit=jit,
+            deterministic=deterministic,
+            distribute=distribute,
             verbose=progress,
         )
     typer.echo(report.summary())

@@ -65,3 +65,7 @@ def main() -> None:
     if not {"-v", "--verbose", "--debug"} & set(sys.argv[1:]):
         _silence_native_stderr()
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -20,12 +20,22 @@ import pandas as pd
 from tsconv import runs, transforms
 from tsconv.calendar import infer_season
 from tsconv.data import Series
+from tsconv.distribute import (
+    Engine,
+    dtype_policy,
+    make_strategy,
+    policy_scope,
+    replicas,
+    select_device,
+    set_determinism,
+    strategy_scope,
+)
 from tsconv.errors import InputError
 from tsconv.evaluation import mae_ratio, score_one_step
 from tsconv.forecaster_files import forecaster_config, read_forecaster, write_forecaster_files
 from tsconv.forecasting import ForecastingMixin
 from tsconv.layers.distribution_head import DISTRIBUTIONS, NLL_LOSSES
-from tsconv.models import MODELS, build_model, check_model_options
+from tsconv.models import BASELINES, MODELS, build_model, check_model_options
 from tsconv.preparation import prepare
 from tsconv.sampling import (
     heldout_residuals,
@@ -74,6 +84,15 @@ class Forecaster(ForecastingMixin):
         direct_steps: steps per model call with the direct strategy; longer
             horizons roll out that many steps at a time.
         verbose: Keras progress display during training (0 silent, 1 bar, 2 per epoch).
+        device: `"auto"` (a GPU when TensorFlow sees one), `"cpu"` or `"gpu"`.
+        precision: `"float32"` or `"mixed"` (float16 on GPUs, bfloat16 on CPUs,
+            float32 weights and output layer; see `tsconv.distribute.Engine`).
+        jit: XLA compilation of the training step; None: on (measured faster here).
+        deterministic: TensorFlow's op determinism: with the same seed and data,
+            bit-identical weights on a CPU. Turns XLA off.
+        distribute: `"none"` or `"mirrored"` (all local GPUs, or the CPU's logical
+            devices); TensorFlow backend only. `"multiworker"` (the cluster in
+            `TF_CONFIG`) is refused for now: Keras 3's fit fails under it.
 
     Attributes (after `fit` or `load`):
         model_: the trained `keras.Model`.
@@ -85,6 +104,8 @@ class Forecaster(ForecastingMixin):
         context_: the last rows of the observed series (the forecast starts after them).
         residuals_: one-step validation errors in scaled units (the bootstrap of
             `sample_paths` for point heads).
+        engine_: where and how it trained: device, precision, XLA, determinism,
+            distribution and replicas.
 
     Example:
     >>> series = tsconv.load_csv("datasets/msft.csv")
@@ -112,8 +133,14 @@ class Forecaster(ForecastingMixin):
         strategy: str = "recursive",
         direct_steps: int = 30,
         verbose: int = 0,
+        device: str = "auto",
+        precision: str = "float32",
+        jit: bool | None = None,
+        deterministic: bool = False,
+        distribute: str = "none",
     ):
         check_window(window)
+        Engine(device, precision, jit, deterministic, distribute)  # validates the choices
         if model not in MODELS:
             raise InputError(f"unknown model {model!r}; use one of {sorted(MODELS)}.")
         try:
@@ -156,6 +183,11 @@ class Forecaster(ForecastingMixin):
         self.strategy = strategy
         self.direct_steps = direct_steps
         self.verbose = verbose
+        self.device = device
+        self.precision = precision
+        self.jit = jit
+        self.deterministic = deterministic
+        self.distribute = distribute
 
     @property
     def output_steps(self) -> int:
@@ -188,8 +220,13 @@ class Forecaster(ForecastingMixin):
 
     # --- fit -----------------------------------------------------------------
 
-    def fit(self, series: Series) -> Forecaster:
+    def fit(self, series: Series, backup_dir: str | os.PathLike | None = None) -> Forecaster:
         """Trains on `series` (chronological train / validation / test) and scores it.
+
+        Args:
+            series: the data (see `tsconv.load_csv`).
+            backup_dir: a folder where training backs up after every epoch and
+                resumes from when it holds a backup (see `tsconv.resume`).
 
         Returns:
             `self`, fitted.
@@ -210,9 +247,21 @@ class Forecaster(ForecastingMixin):
         )
         self.transform_, self.scaler_ = data.transform, data.scaler
         self.season_ = self._resolve_season(series.freq)
-        keras.utils.set_random_seed(self.seed)
-        self.model_ = self._build(levels.shape[1])
-        self._train(data.splits)
+        engine = self._engine()
+        set_determinism(self.seed, self.deterministic)
+        strategy = make_strategy(self.distribute)
+        with strategy_scope(strategy), policy_scope(engine["dtype_policy"]):
+            self.model_ = self._build(levels.shape[1])
+        engine["replicas"] = replicas(strategy)
+        self.engine_ = engine
+        self._train(data.splits, strategy, backup_dir)
+        if strategy is not None:
+            # Score and save a plain copy: predicting under a multi-worker strategy
+            # would need every worker in step, and the run should load anywhere.
+            with policy_scope(engine["dtype_policy"]):
+                plain = self._build(levels.shape[1])
+            plain.set_weights(self.model_.get_weights())
+            self.model_ = plain
         self.metrics_, self.predictions_ = score_one_step(self.model_, data, series.index)
         self.residuals_ = heldout_residuals(self.model_, data.splits["validation"])
         self.data_ = {
@@ -233,6 +282,34 @@ class Forecaster(ForecastingMixin):
         self.context_ = series.frame.iloc[-CONTEXT_ROWS:].copy()
         logger.info("test MAE model / naive = %.3f", mae_ratio(self.metrics_))
         return self
+
+    @property
+    def _precision(self) -> str:
+        # Baselines compute in closed form on scaled values: half precision buys nothing.
+        return "float32" if self.model in BASELINES else self.precision
+
+    @property
+    def _jit(self) -> bool:
+        # TensorFlow's op determinism rules XLA out (Keras would fall back with a warning).
+        # Under a strategy XLA is opt-in: a function compiled for one device cannot read
+        # the replicas' variables on the CPU's logical devices (XLA's known issues).
+        if self.deterministic:
+            return False
+        return bool(self.jit) if self.distribute != "none" else self.jit is not False
+
+    def _engine(self) -> dict:
+        """Applies the device choice and describes the engine (for the run's config)."""
+        device = select_device(self.device)
+        return {
+            "device": device,
+            "requested_device": self.device,
+            "precision": self._precision,
+            "dtype_policy": dtype_policy(self._precision, device),
+            "jit": self._jit,
+            "deterministic": self.deterministic,
+            "distribute": self.distribute,
+            "seed": self.seed,
+        }
 
     def _resolve_season(self, freq: str | None) -> int | None:
         if self.model != "seasonal-naive":
@@ -260,7 +337,7 @@ class Forecaster(ForecastingMixin):
         except (ValueError, TypeError) as exc:
             raise InputError(f"invalid model option: {exc}") from None
 
-    def _train(self, splits: dict) -> None:
+    def _train(self, splits: dict, strategy=None, backup_dir=None) -> None:
         """Trains (or, for baselines, fits in closed form) and records how it went."""
         logger.info(
             "fitting %s (%d parameters) on %d windows, validating on %d",
@@ -286,6 +363,9 @@ class Forecaster(ForecastingMixin):
                 seed=self.seed,
                 objective=self.objective,
                 verbose=self.verbose,
+                jit=self._jit,
+                strategy=strategy,
+                backup_dir=backup_dir,
             ).history
         self.history_ = pd.DataFrame(history)
         self.history_.index.name = "epoch"

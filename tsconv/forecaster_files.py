@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tsconv import runs
+from tsconv.distribute import policy_scope
 from tsconv.errors import RunError
 from tsconv.plots import plot_fit
 from tsconv.scaling import StandardScaler
@@ -66,6 +67,7 @@ def forecaster_config(fc) -> dict:
         "transform": fc.transform_,
         "scaler": fc.scaler_.to_dict(),
         "data": fc.data_,
+        "engine": fc.engine_,
         "training": {
             "loss": fc.training_loss,
             "epochs": fc.epochs,
@@ -99,7 +101,9 @@ def _from_config(cls, config: dict):
         strategy=config.get("strategy", "recursive"),
         direct_steps=config.get("direct_steps", 30),
         season=config["season"],
+        precision=config.get("engine", {}).get("precision", "float32"),
     )
+    fc.engine_ = config.get("engine", {})
     fc.season_ = config["season"]
     fc.transform_ = config["transform"]
     fc.scaler_ = StandardScaler.from_dict(config["scaler"])
@@ -133,7 +137,8 @@ def read_forecaster(cls, path: str | os.PathLike):
     fc.history_ = pd.read_csv(path / "history.csv", index_col=0)
     fc.predictions_ = _read_timed_csv(path / "predictions.csv", config["data"])
     fc.context_ = _read_timed_csv(path / "context.csv", config["data"])
-    fc.model_ = runs.load_model(path)
+    with policy_scope(fc.engine_.get("dtype_policy", "float32")):  # the trained precision
+        fc.model_ = runs.load_model(path)
     return fc
 
 

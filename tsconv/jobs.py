@@ -17,12 +17,14 @@ import pandas as pd
 from tsconv import runs
 from tsconv.data import load_csv
 from tsconv.diagnostics import one_step_notes
-from tsconv.errors import InputError
+from tsconv.distribute import cluster_role
+from tsconv.errors import InputError, TsconvError
 from tsconv.evaluation import mae_ratio
 from tsconv.files import write_atomically
 from tsconv.forecaster import Forecaster
 from tsconv.plots import plot_forecast
 from tsconv.sampling import check_sampling
+from tsconv.unfinished_fits import finish_fit, start_fit
 from tsconv.windowing import check_horizon
 
 # Trajectories drawn when quantiles are asked for without a sample count.
@@ -37,12 +39,14 @@ logger = logging.getLogger(__name__)
 class FitReport:
     """What `fit_csv` made: the run directory and the fitted forecaster."""
 
-    run_dir: Path
+    run_dir: Path | None
     forecaster: Forecaster
 
     def summary(self) -> str:
         """Run, model size, training, and the test one-step error beside the naive forecast."""
         fc, t = self.forecaster, self.forecaster.training_
+        if self.run_dir is None:
+            return "worker finished training; the chief worker writes the run."
         seen = t.get("receptive_field")
         reach = f", receptive field {seen} steps" if seen is not None else ""
         strategy = (
@@ -55,8 +59,11 @@ class FitReport:
             )
         else:
             how = f"fitted without a training loop in {t['seconds']:.1f}s"
+        e = fc.engine_
         lines = [
             f"run: {self.run_dir}",
+            f"engine: {e['device']}, {e['precision']}, XLA {'on' if e['jit'] else 'off'}"
+            + (f", {e['distribute']} over {e['replicas']} replicas" if e["replicas"] > 1 else ""),
             f"model: {fc.model}, {t['parameters']:,} parameters{reach}, window {fc.window}, "
             f"transform {fc.transform_}, target {fc.data_['target']!r}",
             f"{how} on {t['train_windows']:,} windows",
@@ -102,31 +109,65 @@ def fit_csv(
     fill: str | None = None,
     name: str | None = None,
     runs_dir: str | os.PathLike = "runs",
+    resume: bool = False,
     **forecaster_options,
 ) -> FitReport:
     """Loads a CSV, fits a `Forecaster` and publishes it as `runs_dir/<name>`.
+
+    Training backs up after every epoch into `runs_dir/.unfinished/<name>/`,
+    removed once the run is published (see `tsconv.unfinished_fits`). Under
+    `distribute="multiworker"`, every worker trains and only the chief writes.
 
     Args:
         path: the CSV file.
         target, features, time_column, fill: see `load_csv`.
         name: run name; default: the current time, `YYYYmmdd-HHMMSS`.
         runs_dir: folder of runs; `runs_dir/latest` points at the new run.
+        resume: continue an interrupted fit with the same CSV and settings
+            (the one called `name`, else the newest) from its last finished
+            epoch; without one, start afresh.
         **forecaster_options: `Forecaster` arguments (`window`, `epochs`, …).
 
     Returns:
-        A `FitReport`.
+        A `FitReport` (`run_dir` None on a multi-worker fit's non-chief workers).
 
     Raises:
         InputError: for unusable data or options (nothing is written).
         RunError: when the run name is taken.
     """
     forecaster = Forecaster(**forecaster_options)  # validate options before reading data
-    name = name or _timestamp_name(Path(runs_dir))
-    if (Path(runs_dir) / name).exists():
+    chief = True
+    if forecaster.distribute == "multiworker":
+        _, _, chief = cluster_role()
+        if resume:
+            raise InputError(
+                "--resume does not cover --distribute multiworker yet; leave out --resume."
+            )
+    if name is not None and (Path(runs_dir) / name).exists():
         raise InputError(f"run {name!r} already exists in {runs_dir}/; choose another --name.")
     series = load_csv(path, target=target, features=features, time_column=time_column, fill=fill)
-    forecaster.fit(series)
+    if not chief:
+        forecaster.fit(series)
+        logger.info("worker finished; the chief writes the run")
+        return FitReport(None, forecaster)
+    settings = {
+        "csv": str(Path(path).resolve()),
+        "target": target,
+        "features": features,
+        "time_column": time_column,
+        "fill": fill,
+        **{k: v for k, v in forecaster_options.items() if k != "verbose"},
+    }
+    name, backup = start_fit(
+        runs_dir, name, settings, resume, lambda: _timestamp_name(Path(runs_dir))
+    )
+    try:
+        forecaster.fit(series, backup_dir=backup)
+    except TsconvError:
+        finish_fit(backup)  # a user error, not an interruption: nothing to resume
+        raise
     run_dir = runs.publish(runs_dir, name, forecaster.write_files)
+    finish_fit(backup)
     logger.info("wrote %s", run_dir)
     return FitReport(run_dir, forecaster)
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
+import os
 
 import keras
 import numpy as np
 
 from tsconv.errors import InputError
 from tsconv.layers.distribution_head import gaussian_nll, student_t_nll
+from tsconv.resume import EpochBackup, latest_backup, restore
 from tsconv.windowing import Windows
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,8 @@ class WindowBatches(keras.utils.PyDataset):
         seed: seed of the shuffling.
         objective: `"last"` serves `(batch, horizon)` targets; `"sequence"`
             serves `(batch, window)`, the next value after every step.
+        epoch: the epoch served first. Epoch e's order depends only on
+            `(seed, e)`, so training resumed at epoch e sees what it would have.
     """
 
     def __init__(
@@ -46,16 +51,21 @@ class WindowBatches(keras.utils.PyDataset):
         shuffle: bool = False,
         seed: int = 0,
         objective: str = "last",
+        epoch: int = 0,
     ):
         super().__init__()
         self.windows = windows
         self.objective = objective
         self.batch_size = batch_size
         self.shuffle = shuffle
-        self._rng = np.random.default_rng(seed)
-        self._order = np.arange(len(windows))
-        if shuffle:
-            self._rng.shuffle(self._order)
+        self.seed = seed
+        self.epoch = epoch
+        self._order = self._epoch_order()
+
+    def _epoch_order(self) -> np.ndarray:
+        if not self.shuffle:
+            return np.arange(len(self.windows))
+        return np.random.default_rng((self.seed, self.epoch)).permutation(len(self.windows))
 
     def __len__(self) -> int:
         return math.ceil(len(self.windows) / self.batch_size)
@@ -71,8 +81,8 @@ class WindowBatches(keras.utils.PyDataset):
         return inputs, targets
 
     def on_epoch_end(self) -> None:
-        if self.shuffle:
-            self._rng.shuffle(self._order)
+        self.epoch += 1
+        self._order = self._epoch_order()
 
 
 class EpochLogger(keras.callbacks.Callback):
@@ -103,6 +113,52 @@ def check_training_options(
         raise InputError(f"learning rate must be positive. Received: learning_rate={learning_rate}")
 
 
+def compile_for_training(
+    model: keras.Model,
+    loss: str = "mse",
+    learning_rate: float = 1e-3,
+    jit: bool | None = None,
+) -> None:
+    """Compiles `model` the way `train` does: Adam, the loss, XLA unless `jit=False`.
+
+    Args:
+        model: the model to compile.
+        loss: a name of `LOSSES`.
+        learning_rate: Adam's learning rate.
+        jit: XLA compilation of the training step; None means on (measured faster here).
+    """
+    # XLA: measured on 2 CPU cores, 1.4x (conv) to 4.5x (TCN) more windows/s than without;
+    # Keras's jit_compile="auto" leaves it off with TensorFlow on CPUs. JAX always compiles.
+    # Likelihood losses: a heavy-tailed day (10 sigma at the initial scale) gives a huge
+    # gradient that pushes the scale far up, where the location barely learns (its
+    # gradient shrinks as 1 / scale^2). Measured on MSFT with a Gaussian TCN: unclipped,
+    # scale 5.0 for targets of std 0.58 and a 30-step MAE 6.3x naive; clipped to norm 1,
+    # 92% of test targets inside the 90% band and MAE 1.00x naive.
+    clipnorm = 1.0 if loss.endswith("-nll") else None
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+        loss=LOSSES[loss],
+        jit_compile=True if jit is None else jit,
+    )
+
+
+def sequence_view(model: keras.Model) -> keras.Model:
+    """The model's per-step head as outputs, `(batch, window)`: the sequence objective's model.
+
+    Shares the model's weights. Raises `InputError` for a model without a per-step head.
+    """
+    if not getattr(model, "supports_sequence_objective", False):
+        raise InputError(
+            f"the sequence objective needs a causal model with a per-step head "
+            f"(tcn, transformer); {type(model).__name__} has none. Use objective 'last'."
+        )
+    per_step = model.get_layer("head").output  # (batch, window, 1 or [loc, scale])
+    if per_step.shape[-1] == 1:
+        per_step = keras.layers.Reshape((per_step.shape[1],), dtype="float32")(per_step)
+        # (batch, window)
+    return keras.Model(model.input, per_step)
+
+
 def train(
     model: keras.Model,
     train_windows: Windows,
@@ -116,6 +172,12 @@ def train(
     seed: int = 0,
     objective: str = "last",
     verbose: int = 0,
+    jit: bool | None = None,
+    strategy=None,
+    backup_dir: str | os.PathLike | None = None,
+    callbacks: list[keras.callbacks.Callback] | None = None,
+    steps_per_epoch: int | None = None,
+    validation_steps: int | None = None,
 ) -> keras.callbacks.History:
     """Trains `model` with Adam and early stopping on the validation windows.
 
@@ -126,61 +188,73 @@ def train(
     targets. The view shares the model's weights.
 
     Args:
-        model: a compiled-or-not Keras model mapping windows to `(batch, horizon)`.
+        model: a compiled-or-not Keras model mapping windows to `(batch, horizon)`
+            (built in `strategy`'s scope when there is one).
         train_windows: training windows (shuffled every epoch).
         val_windows: validation windows, later in time than the training ones.
         loss: `"mse"`, `"mae"` or `"huber"`; `"gaussian-nll"` or `"student-t-nll"`
             for a distribution head.
         epochs: most epochs to run.
-        batch_size: windows per step.
+        batch_size: windows per step (over all replicas with a strategy).
         patience: epochs without validation improvement before stopping.
         learning_rate: Adam's learning rate.
         seed: seeds the shuffling; set Keras's global seed before building the model.
         objective: `"last"` or `"sequence"` (models with `supports_sequence_objective`).
         verbose: Keras's progress display (0 silent, 1 bar, 2 one line per epoch).
+        jit: XLA compilation of the training step (see `compile_for_training`).
+        strategy: a `tf.distribute` strategy (see `tsconv.distribute`), or None.
+        backup_dir: where to back up after every epoch and resume from (see
+            `tsconv.resume`); None for no backups.
+        callbacks: more Keras callbacks, called after tsconv's own.
+        steps_per_epoch, validation_steps: batches per epoch and per validation
+            pass, for series too long for whole epochs; None: every window.
 
     Returns:
-        The Keras `History`.
+        The Keras `History` (with a backup: of every epoch, resumed ones included).
     """
     check_training_options(loss, epochs, batch_size, patience, learning_rate, objective)
-    if objective == "sequence":
-        if not getattr(model, "supports_sequence_objective", False):
-            raise InputError(
-                f"the sequence objective needs a causal model with a per-step head "
-                f"(tcn, transformer); {type(model).__name__} has none. Use objective 'last'."
-            )
-        per_step = model.get_layer("head").output  # (batch, window, 1 or [loc, scale])
-        if per_step.shape[-1] == 1:
-            per_step = keras.layers.Reshape((per_step.shape[1],))(per_step)  # (batch, window)
-        model = keras.Model(model.input, per_step)
-    # XLA: measured on 2 CPU cores, 1.4x (conv) to 4.5x (TCN) more windows/s than without;
-    # Keras's jit_compile="auto" leaves it off with TensorFlow. JAX always compiles.
-    # Likelihood losses: a heavy-tailed day (10 sigma at the initial scale) gives a huge
-    # gradient that pushes the scale far up, where the location barely learns (its
-    # gradient shrinks as 1 / scale^2). Measured on MSFT with a Gaussian TCN: unclipped,
-    # scale 5.0 for targets of std 0.58 and a 30-step MAE 6.3x naive; clipped to norm 1,
-    # 92% of test targets inside the 90% band and MAE 1.00x naive.
-    clipnorm = 1.0 if loss.endswith("-nll") else None
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
-        loss=LOSSES[loss],
-        jit_compile=True,
-    )
-    stop = keras.callbacks.EarlyStopping(
-        monitor="val_loss", patience=patience, restore_best_weights=True
-    )
-    history = model.fit(
-        WindowBatches(train_windows, batch_size, shuffle=True, seed=seed, objective=objective),
+    scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+    with scope:
+        fitted = sequence_view(model) if objective == "sequence" else model
+        compile_for_training(fitted, loss, learning_rate, jit)
+        stop = keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=patience, restore_best_weights=True
+        )
+        own: list[keras.callbacks.Callback] = [stop]
+        resumed = latest_backup(backup_dir)
+        if resumed is not None:
+            restore(fitted, resumed, stop)
+        if backup_dir is not None:
+            own.append(EpochBackup(backup_dir, stop, resumed))
+    first = _first_epoch(resumed, epochs)
+    history = fitted.fit(
+        WindowBatches(
+            train_windows, batch_size, shuffle=True, seed=seed, objective=objective, epoch=first
+        ),
         validation_data=WindowBatches(val_windows, max(batch_size, 256), objective=objective),
         epochs=epochs,
-        callbacks=[stop, EpochLogger()],
+        steps_per_epoch=steps_per_epoch,
+        validation_steps=validation_steps,
+        initial_epoch=first,
+        shuffle=False,  # WindowBatches shuffles windows by (seed, epoch); Keras's own batch
+        # shuffle draws from a global RNG, so a resumed fit would see other batches.
+        callbacks=[*own, EpochLogger(), *(callbacks or [])],
         verbose=verbose,
     )
+    if backup_dir is not None:
+        history.history = own[-1].history  # every epoch, before and after a resume
     # Predict as a reloaded model does (without XLA), so that predictions before and
     # after save/load are identical, not merely close.
     model.jit_compile = False
     model.predict_function = None
     return history
+
+
+def _first_epoch(resumed, epochs: int) -> int:
+    """Where `fit` starts: after the backup's epochs, or at the end when it had stopped."""
+    if resumed is None:
+        return 0
+    return epochs if resumed.stopped else min(resumed.epochs, epochs)
 
 
 def predict_windows(model: keras.Model, windows: Windows, batch_size: int = 256) -> np.ndarray:

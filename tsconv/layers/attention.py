@@ -50,13 +50,17 @@ class CausalSelfAttention(keras.layers.Layer):
         self.key_dim = key_dim
         self.dropout = dropout
         self.alibi = bool(alibi)
-        self.qkv = keras.layers.Dense(3 * num_heads * key_dim, name="qkv")
-        self.attention_dropout = keras.layers.Dropout(dropout, name="attention_dropout")
+        self.qkv = keras.layers.Dense(3 * num_heads * key_dim, name="qkv", dtype=self.dtype_policy)
+        self.attention_dropout = keras.layers.Dropout(
+            dropout, name="attention_dropout", dtype=self.dtype_policy
+        )
         self.output_dense = None
 
     def build(self, input_shape):
         self.qkv.build(input_shape)
-        self.output_dense = keras.layers.Dense(input_shape[-1], name="output")
+        self.output_dense = keras.layers.Dense(
+            input_shape[-1], name="output", dtype=self.dtype_policy
+        )
         self.output_dense.build((*input_shape[:-1], self.num_heads * self.key_dim))
 
     def call(self, inputs, training=None):

@@ -37,7 +37,8 @@ def conv_queue(conv: keras.layers.Conv1D, inputs):
         inputs = ops.pad(inputs, ((0, 0), (length - steps, 0), (0, 0)))
         steps = length
     ring = ops.pad(inputs[:, steps - length :, :], ((0, 0), (0, 1), (0, 0)))
-    return ring, ops.convert_to_tensor(length, "int32")
+    # In the layer's compute dtype, as `conv` itself would read it (bfloat16 under mixed).
+    return ops.cast(ring, conv.compute_dtype), ops.convert_to_tensor(length, "int32")
 
 
 def conv_step(conv: keras.layers.Conv1D, queue, column):
@@ -65,13 +66,15 @@ def conv_step(conv: keras.layers.Conv1D, queue, column):
     ring, slot = queue
     taps, dilation = conv.kernel_size[0], conv.dilation_rate[0]
     size = queue_length(conv) + 1
-    ring = ops.slice_update(ring, (0, slot, 0), column)  # (batch, size, channels)
+    dtype = conv.compute_dtype  # float32, or half precision under a mixed policy
+    ring = ops.slice_update(ring, (0, slot, 0), ops.cast(column, dtype))  # (batch, size, channels)
     back = ops.convert_to_tensor([(taps - 1 - j) * dilation for j in range(taps)], "int32")
     picked = ops.take(ring, ops.mod(slot - back + size, size), axis=1)  # (batch, k, channels)
     channels = column.shape[-1]
     picked = ops.reshape(picked, (-1, taps * channels))  # (batch, k * channels)
-    out = ops.matmul(picked, ops.reshape(conv.kernel, (taps * channels, -1)))  # (batch, filters)
+    kernel = ops.cast(ops.reshape(conv.kernel, (taps * channels, -1)), dtype)
+    out = ops.matmul(picked, kernel)  # (batch, filters)
     if conv.use_bias:
-        out = out + conv.bias
+        out = out + ops.cast(conv.bias, dtype)
     out = conv.activation(out)[:, None, :]  # (batch, 1, filters)
     return out, (ring, ops.mod(slot + 1, size))

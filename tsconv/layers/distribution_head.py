@@ -43,7 +43,7 @@ class DistributionHead(keras.layers.Layer):
             raise ValueError(f"`min_scale` must be positive. Received: min_scale={min_scale!r}")
         self.distribution = distribution
         self.min_scale = min_scale
-        self.dense = keras.layers.Dense(2, name="location_scale")
+        self.dense = keras.layers.Dense(2, name="location_scale", dtype=self.dtype_policy)
 
     def build(self, input_shape):
         self.dense.build(input_shape)
@@ -72,13 +72,14 @@ def make_head(distribution: str, output_steps: int = 1) -> keras.layers.Layer:
     check_choice("distribution", distribution, DISTRIBUTIONS)
     check_positive_int("output_steps", output_steps)
     if distribution == "point":
-        return keras.layers.Dense(output_steps, name="head")
+        # float32 even under a mixed policy: forecasts and losses keep full precision.
+        return keras.layers.Dense(output_steps, name="head", dtype="float32")
     if output_steps != 1:
         raise ValueError(
             f"a {distribution} head forecasts one step at a time; use output_steps=1 (the "
             f"recursive strategy) with it. Received: output_steps={output_steps}"
         )
-    return DistributionHead(distribution, name="head")
+    return DistributionHead(distribution, name="head", dtype="float32")
 
 
 def _split(y_true, y_pred):

@@ -57,7 +57,12 @@ class TCNBlock(keras.layers.Layer):
 
         def conv(name):
             return keras.layers.Conv1D(
-                filters, kernel_size, padding="causal", dilation_rate=dilation_rate, name=name
+                filters,
+                kernel_size,
+                padding="causal",
+                dilation_rate=dilation_rate,
+                name=name,
+                dtype=self.dtype_policy,
             )
 
         self.conv_1, self.conv_2 = conv("conv_1"), conv("conv_2")
@@ -68,9 +73,9 @@ class TCNBlock(keras.layers.Layer):
 
     def _norm(self, name: str):
         if self.normalization == "layer":
-            return keras.layers.LayerNormalization(name=name)
+            return keras.layers.LayerNormalization(name=name, dtype=self.dtype_policy)
         if self.normalization == "batch":
-            return keras.layers.BatchNormalization(name=name)
+            return keras.layers.BatchNormalization(name=name, dtype=self.dtype_policy)
         return None
 
     def build(self, input_shape):
@@ -81,7 +86,7 @@ class TCNBlock(keras.layers.Layer):
             if norm is not None:
                 norm.build(inner)
         if input_shape[-1] != self.filters:
-            self.skip = keras.layers.Conv1D(self.filters, 1, name="skip")
+            self.skip = keras.layers.Conv1D(self.filters, 1, name="skip", dtype=self.dtype_policy)
             self.skip.build(input_shape)
 
     def call(self, inputs, training=None):

@@ -43,19 +43,29 @@ class TransformerBlock(keras.layers.Layer):
         self.mlp_dim = mlp_dim
         self.dropout = dropout
         self.alibi = bool(alibi)
-        self.attention_norm = keras.layers.LayerNormalization(name="attention_norm")
-        self.attention = CausalSelfAttention(num_heads, key_dim, dropout, alibi, name="attention")
-        self.mlp_norm = keras.layers.LayerNormalization(name="mlp_norm")
-        self.mlp_hidden = keras.layers.Dense(mlp_dim, activation="gelu", name="mlp_hidden")
+        self.attention_norm = keras.layers.LayerNormalization(
+            name="attention_norm", dtype=self.dtype_policy
+        )
+        self.attention = CausalSelfAttention(
+            num_heads, key_dim, dropout, alibi, name="attention", dtype=self.dtype_policy
+        )
+        self.mlp_norm = keras.layers.LayerNormalization(name="mlp_norm", dtype=self.dtype_policy)
+        self.mlp_hidden = keras.layers.Dense(
+            mlp_dim, activation="gelu", name="mlp_hidden", dtype=self.dtype_policy
+        )
         self.mlp_output = None
-        self.residual_dropout = keras.layers.Dropout(dropout, name="residual_dropout")
+        self.residual_dropout = keras.layers.Dropout(
+            dropout, name="residual_dropout", dtype=self.dtype_policy
+        )
 
     def build(self, input_shape):
         self.attention_norm.build(input_shape)
         self.attention.build(input_shape)
         self.mlp_norm.build(input_shape)
         self.mlp_hidden.build(input_shape)
-        self.mlp_output = keras.layers.Dense(input_shape[-1], name="mlp_output")
+        self.mlp_output = keras.layers.Dense(
+            input_shape[-1], name="mlp_output", dtype=self.dtype_policy
+        )
         self.mlp_output.build((*input_shape[:-1], self.mlp_dim))
 
     def call(self, inputs, training=None):

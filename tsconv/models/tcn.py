@@ -144,7 +144,7 @@ class TCNForecaster(keras.Model):
         for block in blocks:
             x = block(x)  # (batch, window, filters)
         per_step = head(x)  # (batch, window, outputs): a forecast at every position
-        outputs = LastStep(name="last_step")(per_step)  # (batch, outputs)
+        outputs = LastStep(name="last_step", dtype="float32")(per_step)  # (batch, outputs)
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===

@@ -117,7 +117,7 @@ class TransformerForecaster(keras.Model):
         for block in blocks:
             x = block(x)  # (batch, window, model_dim)
         per_step = head(final_norm(x))  # (batch, window, outputs)
-        outputs = LastStep(name="last_step")(per_step)  # (batch, outputs)
+        outputs = LastStep(name="last_step", dtype="float32")(per_step)  # (batch, outputs)
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===

@@ -1,0 +1,103 @@
+"""Fits in progress: where their backups live, and which one `--resume` continues.
+
+Each fit backs up into `runs_dir/.unfinished/<name>/` (its settings in
+`fit.json`, the training state in `backup/`, see `tsconv.resume`) and removes
+the folder once the run is published. A fit killed on the way leaves its
+folder behind; `tsconv fit ... --resume` with the same settings continues it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from tsconv.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+UNFINISHED = ".unfinished"
+SETTINGS = "fit.json"
+
+
+def unfinished_dir(runs_dir: str | Path) -> Path:
+    """The folder of unfinished fits under `runs_dir`."""
+    return Path(runs_dir) / UNFINISHED
+
+
+def start_fit(
+    runs_dir: str | Path, name: str | None, settings: dict, resume: bool, new_name
+) -> tuple[str, Path]:
+    """Picks the run name and the backup folder of a fit, resuming one when asked.
+
+    Args:
+        runs_dir: the folder of runs.
+        name: the requested run name, or None.
+        settings: the fit's data and options in JSON types; a fit resumes only
+            an unfinished fit with equal settings.
+        resume: continue an unfinished fit: the one called `name`, or else the
+            newest one with these settings. Without one, the fit starts afresh.
+        new_name: called for a fresh name when `name` is None.
+
+    Returns:
+        `(name, backup folder)`; the backup folder may hold a backup to resume.
+
+    Raises:
+        InputError: when `--resume --name NAME` finds NAME's fit with other settings.
+    """
+    root = unfinished_dir(runs_dir)
+    settings = json.loads(json.dumps(settings))  # as read back: tuples become lists
+    if resume:
+        found = _matching(root, name, settings)
+        if found is not None:
+            logger.info("resuming the interrupted fit %r", found.name)
+            return found.name, found / "backup"
+        logger.info("no interrupted fit with these settings to resume; starting afresh")
+    elif root.is_dir():
+        left = [p.name for p in root.iterdir() if (p / SETTINGS).exists() and p.name != name]
+        if left:
+            logger.info(
+                "%d interrupted fit(s) in %s (%s); `--resume` with the same settings continues one",
+                len(left),
+                root,
+                ", ".join(sorted(left)[:5]),
+            )
+    name = name or new_name()
+    folder = root / name
+    shutil.rmtree(folder, ignore_errors=True)  # a stale backup of the same name: start afresh
+    folder.mkdir(parents=True)
+    (folder / SETTINGS).write_text(json.dumps(settings, indent=1, sort_keys=True))
+    return name, folder / "backup"
+
+
+def finish_fit(backup: Path) -> None:
+    """Removes a published fit's backups."""
+    shutil.rmtree(backup.parent, ignore_errors=True)
+    for folder in (backup.parent.parent, backup.parent.parent.parent):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty: no other unfinished fit, no runs
+
+
+def _matching(root: Path, name: str | None, settings: dict) -> Path | None:
+    if name is not None:
+        folder = root / name
+        if not (folder / SETTINGS).exists():
+            return None
+        saved = json.loads((folder / SETTINGS).read_text())
+        if saved != settings:
+            differ = sorted(
+                k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k)
+            )
+            raise InputError(
+                f"the interrupted fit {name!r} used other settings ({', '.join(differ)} differ); "
+                "repeat its command with --resume, or leave out --resume to start afresh."
+            )
+        return folder
+    candidates = [
+        p
+        for p in (root.iterdir() if root.is_dir() else [])
+        if (p / SETTINGS).exists() and json.loads((p / SETTINGS).read_text()) == settings
+    ]
+    return max(candidates, key=lambda p: (p / SETTINGS).stat().st_mtime, default=None)
