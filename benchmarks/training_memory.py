@@ -8,7 +8,9 @@ gathering each batch on the fly, shuffled window order, prefetched by Keras) —
 Peak resident memory is read from the kernel (`VmHWM`, reset after TensorFlow, the model
 and a warm-up fit are in memory, so it measures what the series adds) and compared with the
 series' own size; a `(windows, window)` float32 array of inputs would be 400 bytes a point.
-Windows per second are timed over the training steps after the first.
+Windows per second are timed over the training steps after the first. The fixed part of
+"peak added" is the second model, its compilation and the input pipeline's buffers; the
+growth column is what each extra byte of series costs.
 
 Run: python benchmarks/training_memory.py   (about 4 minutes on 2 CPU cores)
 Writes: benchmarks/results/training_memory.md
@@ -90,7 +92,7 @@ def one(points: int) -> dict:
 def main() -> None:
     from results_file import write_results
 
-    rows = []
+    rows, previous = [], None
     for points in SIZES:
         done = subprocess.run(
             [sys.executable, __file__, "--one", str(points)],
@@ -100,18 +102,24 @@ def main() -> None:
         )
         r = json.loads(done.stdout.strip().splitlines()[-1])
         added = r["peak"] - r["baseline"]
+        # Growth: extra peak memory per extra byte of series since the previous size.
+        growth = (
+            ""
+            if previous is None
+            else (f"{(added - previous[0]) / (r['series_bytes'] - previous[1]):.1f}")
+        )
+        previous = (added, r["series_bytes"])
         rows.append(
             f"| {points:,} | {r['windows']:,} | {r['series_bytes'] / 2**20:,.1f} "
-            f"| {r['baseline'] / 2**20:,.0f} | {added / 2**20:,.1f} "
-            f"| {added / r['series_bytes']:.1f} | {r['windows'] * WINDOW * 4 / 2**20:,.0f} "
-            f"| {r['windows_per_second']:,.0f} |"
+            f"| {r['baseline'] / 2**20:,.0f} | {added / 2**20:,.1f} | {growth} "
+            f"| {r['windows'] * WINDOW * 4 / 2**20:,.0f} | {r['windows_per_second']:,.0f} |"
         )
         print(rows[-1], flush=True)
     body = "\n".join(
         [
             "| points | training windows | series MiB (float64) | baseline RSS MiB "
-            "| peak added MiB | added / series | a (windows, window) float32 array MiB "
-            "| windows/s |",
+            "| peak added MiB | growth: added MiB per series MiB "
+            "| a (windows, window) float32 array MiB | windows/s |",
             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             *rows,
         ]

@@ -107,7 +107,9 @@ def fit(
     ] = False,
     distribute: Annotated[
         str,
-        typer.Option(help="none, or mirrored (all local GPUs); multiworker is not available yet."),
+        typer.Option(
+            help="none, mirrored (all local GPUs) or multiworker (the machines in TF_CONFIG)."
+        ),
     ] = "none",
     resume: Annotated[
         bool,

@@ -40,8 +40,7 @@ class Engine:
             seed and data give bit-identical weights (CPU; slower on GPU). XLA
             is then off: TensorFlow's determinism does not cover it.
         distribute: `"none"`, `"mirrored"` (all local GPUs, or the CPU's
-            logical devices) or `"multiworker"` (machines listed in `TF_CONFIG`;
-            refused for now, see `make_strategy`).
+            logical devices) or `"multiworker"` (machines listed in `TF_CONFIG`).
 
     Raises:
         InputError: for an unknown choice.
@@ -156,11 +155,12 @@ def set_determinism(seed: int, deterministic: bool) -> None:
 def make_strategy(distribute: str):
     """The `tf.distribute` strategy for `distribute`, or None for one device.
 
-    `"multiworker"` checks `TF_CONFIG` (see `cluster_role`), then is refused:
-    Keras 3's fit fails under `MultiWorkerMirroredStrategy`.
+    `"multiworker"` reads the cluster from `TF_CONFIG` (see `cluster_role`);
+    train under it with `tsconv.multiworker_training.train_multiworker`, as
+    Keras 3's `fit` fails under that strategy.
 
     Raises:
-        InputError: for `"multiworker"`, naming a bad `TF_CONFIG` first; for a
+        InputError: for `"multiworker"` without a usable `TF_CONFIG`, or a
             strategy under a backend other than TensorFlow.
     """
     if distribute == "none":
@@ -175,16 +175,8 @@ def make_strategy(distribute: str):
         # logical devices (tf.config.set_logical_device_configuration) instead.
         devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
         return tf.distribute.MirroredStrategy([d.name for d in devices])
-    cluster_role()  # a bad TF_CONFIG fails first, with its own message
-    # Keras 3's fit() fails under MultiWorkerMirroredStrategy before the first step (its
-    # symbolic build reduces a per-replica batch across workers: keras-team/keras#20585,
-    # reproduced here with Keras 3.15 / TF 2.21 and two workers on 127.0.0.1). Refuse
-    # plainly until tsconv has its own multi-worker loop, rather than end in a traceback.
-    raise InputError(
-        "--distribute multiworker is not available yet: Keras 3's fit fails under "
-        "MultiWorkerMirroredStrategy (keras-team/keras#20585). Use --distribute mirrored "
-        "on one machine."
-    )
+    cluster_role()  # a bad TF_CONFIG fails with its own message, not a connection error
+    return tf.distribute.MultiWorkerMirroredStrategy()
 
 
 def cluster_role() -> tuple[str, int, bool]:

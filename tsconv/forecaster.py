@@ -90,9 +90,9 @@ class Forecaster(ForecastingMixin):
         jit: XLA compilation of the training step; None: on (measured faster here).
         deterministic: TensorFlow's op determinism: with the same seed and data,
             bit-identical weights on a CPU. Turns XLA off.
-        distribute: `"none"` or `"mirrored"` (all local GPUs, or the CPU's logical
-            devices); TensorFlow backend only. `"multiworker"` (the cluster in
-            `TF_CONFIG`) is refused for now: Keras 3's fit fails under it.
+        distribute: `"none"`, `"mirrored"` (all local GPUs, or the CPU's logical
+            devices) or `"multiworker"` (the cluster in `TF_CONFIG`; every worker
+            runs the same fit); TensorFlow backend only.
 
     Attributes (after `fit` or `load`):
         model_: the trained `keras.Model`.
@@ -247,6 +247,8 @@ class Forecaster(ForecastingMixin):
         )
         self.transform_, self.scaler_ = data.transform, data.scaler
         self.season_ = self._resolve_season(series.freq)
+        if backup_dir is not None and self.distribute == "multiworker":
+            raise InputError("backups and --resume do not cover --distribute multiworker yet.")
         engine = self._engine()
         set_determinism(self.seed, self.deterministic)
         strategy = make_strategy(self.distribute)
@@ -293,7 +295,7 @@ class Forecaster(ForecastingMixin):
         # TensorFlow's op determinism rules XLA out (Keras would fall back with a warning).
         # Under a strategy XLA is opt-in: a function compiled for one device cannot read
         # the replicas' variables on the CPU's logical devices (XLA's known issues).
-        if self.deterministic:
+        if self.deterministic or self.distribute == "multiworker":  # its loop runs without XLA
             return False
         return bool(self.jit) if self.distribute != "none" else self.jit is not False
 
@@ -350,6 +352,22 @@ class Forecaster(ForecastingMixin):
         history: dict = {"loss": [], "val_loss": []}
         if getattr(self.model_, "fits_closed_form", False):
             self.model_.fit_closed_form(splits["train"])
+        elif self.model_.trainable_weights and self.distribute == "multiworker":
+            from tsconv.multiworker_training import train_multiworker  # TensorFlow only
+
+            history = train_multiworker(
+                self.model_,
+                splits["train"],
+                splits["validation"],
+                strategy,
+                loss=self.training_loss,
+                epochs=self.epochs,
+                batch_size=self.batch_size,
+                patience=self.patience,
+                learning_rate=self.learning_rate,
+                seed=self.seed,
+                objective=self.objective,
+            ).history
         elif self.model_.trainable_weights:
             history = train(
                 self.model_,

@@ -146,10 +146,16 @@ def fit_csv(
     if name is not None and (Path(runs_dir) / name).exists():
         raise InputError(f"run {name!r} already exists in {runs_dir}/; choose another --name.")
     series = load_csv(path, target=target, features=features, time_column=time_column, fill=fill)
-    if not chief:
-        forecaster.fit(series)
-        logger.info("worker finished; the chief writes the run")
-        return FitReport(None, forecaster)
+    if forecaster.distribute == "multiworker":
+        forecaster.fit(series)  # every worker trains; no backups yet
+        if not chief:
+            logger.info("worker finished; the chief writes the run")
+            return FitReport(None, forecaster)
+        run_dir = runs.publish(
+            runs_dir, name or _timestamp_name(Path(runs_dir)), forecaster.write_files
+        )
+        logger.info("wrote %s", run_dir)
+        return FitReport(run_dir, forecaster)
     settings = {
         "csv": str(Path(path).resolve()),
         "target": target,

@@ -27,6 +27,14 @@ LOSSES = {
 OBJECTIVES = ("last", "sequence")
 
 
+def window_order(num_windows: int, seed: int, epoch: int) -> np.ndarray:
+    """The shuffled window order of `epoch`: a function of `(seed, epoch)` only.
+
+    So a resumed fit, and every worker of a distributed one, see the same order.
+    """
+    return np.random.default_rng((seed, epoch)).permutation(num_windows)
+
+
 class WindowBatches(keras.utils.PyDataset):
     """Batches of `(inputs, targets)` gathered on the fly from `Windows` views.
 
@@ -65,7 +73,7 @@ class WindowBatches(keras.utils.PyDataset):
     def _epoch_order(self) -> np.ndarray:
         if not self.shuffle:
             return np.arange(len(self.windows))
-        return np.random.default_rng((self.seed, self.epoch)).permutation(len(self.windows))
+        return window_order(len(self.windows), self.seed, self.epoch)
 
     def __len__(self) -> int:
         return math.ceil(len(self.windows) / self.batch_size)
