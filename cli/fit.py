@@ -20,7 +20,13 @@ from tsconv_cli.common import (
 
 
 def fit(
-    csv: Annotated[Path, typer.Argument(help="CSV file with a time column and a numeric target.")],
+    csv: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV file with a time column and a numeric target; or many series: long "
+            "format with an id column (series_id, unique_id, id, symbol, ticker), or --wide."
+        ),
+    ],
     window: Annotated[int, typer.Option(help="Observed steps per forecast.")] = 100,
     target: Annotated[
         str | None,
@@ -35,6 +41,17 @@ def fit(
     fill: Annotated[
         str | None, typer.Option(help="Missing values: ffill, interpolate or drop.")
     ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            help="Many series, long format: the column naming each row's series "
+            "[default: found by name]; trains one global model."
+        ),
+    ] = None,
+    wide: Annotated[
+        bool,
+        typer.Option("--wide", help="Many series, one column each: trains one global model."),
+    ] = False,
     transform: Annotated[str, typer.Option(help="auto, none, diff or log-return.")] = "auto",
     model: Annotated[
         str, typer.Option(help="conv, tcn, transformer, naive, seasonal-naive, drift or linear.")
@@ -135,6 +152,8 @@ def fit(
             features=split_list(features),
             time_column=time_column,
             fill=fill,
+            id_column=id_column,
+            wide=wide,
             name=name,
             runs_dir=runs_dir,
             resume=resume,

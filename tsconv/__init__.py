@@ -8,12 +8,14 @@ import importlib.metadata
 import logging
 import os
 
+from tsconv import runs
 from tsconv.backtest import BacktestResult, run_backtest
 from tsconv.backtest_jobs import BacktestReport, backtest_csv
 from tsconv.calendar import future_index, infer_frequency
 from tsconv.data import Series, load_csv
 from tsconv.errors import InputError, RunError, TsconvError
 from tsconv.forecaster import Forecaster
+from tsconv.global_forecaster import GlobalForecaster
 from tsconv.jobs import FitReport, ForecastReport, fit_csv, forecast_run
 from tsconv.models import (
     MODELS,
@@ -26,6 +28,7 @@ from tsconv.models import (
     TransformerForecaster,
     build_model,
 )
+from tsconv.panel import Panel, load_panel_csv
 from tsconv.rollout import compiled_rollout, recursive_rollout
 from tsconv.scaling import StandardScaler
 from tsconv.streaming import ForecastStream
@@ -40,7 +43,9 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def load(path: str | os.PathLike) -> Forecaster:
-    """Loads a run directory (see `Forecaster.load`)."""
+    """Loads a run directory: a `Forecaster`, or a `GlobalForecaster` for a many-series run."""
+    if runs.read_run_dir(path).get("kind") == "global-forecaster":
+        return GlobalForecaster.load(path)
     return Forecaster.load(path)
 
 
@@ -54,9 +59,11 @@ __all__ = [
     "ForecastReport",
     "ForecastStream",
     "Forecaster",
+    "GlobalForecaster",
     "InputError",
     "LinearForecaster",
     "NaiveForecaster",
+    "Panel",
     "RunError",
     "SeasonalNaiveForecaster",
     "Series",
@@ -75,6 +82,7 @@ __all__ = [
     "infer_frequency",
     "load",
     "load_csv",
+    "load_panel_csv",
     "make_windows",
     "recursive_rollout",
     "run_backtest",

@@ -122,6 +122,11 @@ def read_forecaster(cls, path: str | os.PathLike):
     """
     path = Path(path)
     config = runs.read_run_dir(path)
+    if config.get("kind") == "global-forecaster":
+        raise RunError(
+            f"run {path} is a global (many-series) forecaster; load it with "
+            "tsconv.load or GlobalForecaster.load."
+        )
     if config.get("kind", "forecaster") != "forecaster":
         raise RunError(
             f"run {path} is an image classifier, not a forecaster; use `tsconv image predict`."

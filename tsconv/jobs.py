@@ -22,6 +22,14 @@ from tsconv.errors import InputError, TsconvError
 from tsconv.evaluation import mae_ratio
 from tsconv.files import write_atomically
 from tsconv.forecaster import Forecaster
+from tsconv.global_forecaster import GlobalForecaster
+from tsconv.global_jobs import (
+    GlobalFitReport,
+    check_global_forecast_options,
+    load_panel_for_forecast,
+    preview,
+)
+from tsconv.panel import has_id_column, load_panel_csv
 from tsconv.plots import plot_forecast
 from tsconv.sampling import check_sampling
 from tsconv.unfinished_fits import finish_fit, start_fit
@@ -107,12 +115,17 @@ def fit_csv(
     features: list[str] | None = None,
     time_column: str | None = None,
     fill: str | None = None,
+    id_column: str | None = None,
+    wide: bool = False,
     name: str | None = None,
     runs_dir: str | os.PathLike = "runs",
     resume: bool = False,
     **forecaster_options,
-) -> FitReport:
+) -> FitReport | GlobalFitReport:
     """Loads a CSV, fits a `Forecaster` and publishes it as `runs_dir/<name>`.
+
+    A CSV of many series (an id column, found by name or given as
+    `id_column`, or `wide=True`) fits one `GlobalForecaster` on all of them.
 
     Training backs up after every epoch into `runs_dir/.unfinished/<name>/`,
     removed once the run is published (see `tsconv.unfinished_fits`). Under
@@ -121,6 +134,7 @@ def fit_csv(
     Args:
         path: the CSV file.
         target, features, time_column, fill: see `load_csv`.
+        id_column, wide: see `load_panel_csv`.
         name: run name; default: the current time, `YYYYmmdd-HHMMSS`.
         runs_dir: folder of runs; `runs_dir/latest` points at the new run.
         resume: continue an interrupted fit with the same CSV and settings
@@ -129,13 +143,16 @@ def fit_csv(
         **forecaster_options: `Forecaster` arguments (`window`, `epochs`, …).
 
     Returns:
-        A `FitReport` (`run_dir` None on a multi-worker fit's non-chief workers).
+        A `FitReport` (`run_dir` None on a multi-worker fit's non-chief workers),
+        or a `GlobalFitReport` for many series.
 
     Raises:
         InputError: for unusable data or options (nothing is written).
         RunError: when the run name is taken.
     """
-    forecaster = Forecaster(**forecaster_options)  # validate options before reading data
+    many = wide or id_column is not None or has_id_column(path)
+    kind = GlobalForecaster if many else Forecaster
+    forecaster = kind(**forecaster_options)  # validate options before reading data
     chief = True
     if forecaster.distribute == "multiworker":
         _, _, chief = cluster_role()
@@ -145,7 +162,12 @@ def fit_csv(
             )
     if name is not None and (Path(runs_dir) / name).exists():
         raise InputError(f"run {name!r} already exists in {runs_dir}/; choose another --name.")
-    series = load_csv(path, target=target, features=features, time_column=time_column, fill=fill)
+    if many:
+        series = load_panel_csv(path, id_column, wide, target, features, time_column, fill)
+    else:
+        series = load_csv(
+            path, target=target, features=features, time_column=time_column, fill=fill
+        )
     if forecaster.distribute == "multiworker":
         forecaster.fit(series)  # every worker trains; no backups yet
         if not chief:
@@ -162,6 +184,8 @@ def fit_csv(
         "features": features,
         "time_column": time_column,
         "fill": fill,
+        "id_column": id_column,
+        "wide": wide,
         **{k: v for k, v in forecaster_options.items() if k != "verbose"},
     }
     name, backup = start_fit(
@@ -175,7 +199,7 @@ def fit_csv(
     run_dir = runs.publish(runs_dir, name, forecaster.write_files)
     finish_fit(backup)
     logger.info("wrote %s", run_dir)
-    return FitReport(run_dir, forecaster)
+    return (GlobalFitReport if many else FitReport)(run_dir, forecaster)
 
 
 def _timestamp_name(runs_dir: Path) -> str:
@@ -198,7 +222,11 @@ class ForecastReport:
     seconds: float
 
     def summary(self) -> str:
-        lines = [f"run: {self.run_dir}", self.table.to_string(float_format=lambda v: f"{v:.4f}")]
+        if isinstance(self.table.index, pd.RangeIndex):  # long format: many series
+            shown = preview(self.table)
+        else:
+            shown = self.table.to_string(float_format=lambda v: f"{v:.4f}")
+        lines = [f"run: {self.run_dir}", shown]
         if self.out is not None:
             lines.append(f"wrote {self.out}")
         if self.plot is not None:
@@ -250,6 +278,20 @@ def forecast_run(
         raise InputError("quantiles need sampled trajectories; leave out --samples 0.")
     started = time.perf_counter()
     run_dir = runs.resolve_run(run, runs_dir)
+    if runs.read_run_dir(run_dir).get("kind") == "global-forecaster":
+        return _forecast_global(
+            horizon,
+            run_dir,
+            input_path,
+            fill,
+            out,
+            plot,
+            samples,
+            quantiles,
+            temperature,
+            seed,
+            started,
+        )
     forecaster = Forecaster.load(run_dir)
     data = forecaster.data_
     series = None
@@ -288,3 +330,27 @@ def forecast_run(
             plot, lambda tmp: plot_forecast(history[data["target"]], table, tmp), ".png"
         )
     return ForecastReport(table, run_dir, out_path, plot_path, time.perf_counter() - started)
+
+
+def _forecast_global(
+    horizon, run_dir, input_path, fill, out, plot, samples, quantiles, temperature, seed, started
+) -> ForecastReport:
+    """`forecast_run` for a many-series run: every series in one batch, a long-format file."""
+    check_global_forecast_options(plot)
+    forecaster = GlobalForecaster.load(run_dir)
+    panel = None if input_path is None else load_panel_for_forecast(forecaster, input_path, fill)
+    table = forecaster.forecast(
+        horizon,
+        panel,
+        samples=samples,
+        quantiles=quantiles,
+        temperature=temperature,
+        seed=seed,
+        jit_compile=False,  # one forecast per process: compiling would cost more than it saves
+    )
+    out_path = None
+    if out is not None:
+        if Path(out).is_dir():
+            raise InputError(f"--out {out} is a folder; give a file name such as forecast.csv.")
+        out_path = write_atomically(out, lambda tmp: table.to_csv(tmp, index=False))
+    return ForecastReport(table, run_dir, out_path, None, time.perf_counter() - started)
