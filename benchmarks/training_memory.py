@@ -3,7 +3,8 @@
 For 10^5, 10^6 and 10^7 points, each in a fresh process: a random-walk series (float64, as
 `load_csv` gives it) goes through tsconv's own path — `prepare` (transform, split, scaler,
 zero-copy windows; window 100) and `train` (the default TCN, batch 256, `WindowBatches`
-gathering each batch on the fly, shuffled window order, prefetched by Keras) — for a fixed
+gathering each batch on the fly in a shuffled window order, served and prefetched by
+`tf.data`) — for a fixed
 200 training steps and 50 validation steps, so the time does not grow with the series.
 Peak resident memory is read from the kernel (`VmHWM`, reset after TensorFlow, the model
 and a warm-up fit are in memory, so it measures what the series adds) and compared with the

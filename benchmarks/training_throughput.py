@@ -6,7 +6,8 @@ In one run on one machine:
    34,369 parameters) fitted the way its README does (`compile("adam", "mse")`, NumPy
    arrays of windows), against tsconv's `TCNForecaster` with the same layers and
    parameters, trained the way `tsconv fit` trains (`compile_for_training`: XLA on;
-   `WindowBatches` gathering each batch from a zero-copy view of the series). Batch 64 and
+   `WindowBatches` gathering each batch from a zero-copy view of the series, served by
+   `tf.data` with prefetching: `tsconv.tf_input.window_dataset`). Batch 64 and
    256; every measurement in a fresh process (one model's XLA run slowed the other model
    in a shared process), 3 rounds alternating the two, each the median of epochs 2-4 of a
    4-epoch fit; medians and the median of the per-round ratios.
@@ -43,6 +44,7 @@ from results_file import write_results
 
 from tsconv.models import TCNForecaster
 from tsconv.preparation import prepare
+from tsconv.tf_input import window_dataset
 from tsconv.training import WindowBatches, compile_for_training, predict_windows, train
 
 WINDOW = 100
@@ -112,8 +114,9 @@ def measure_rate(who: str, batch: int, splits) -> float:
     else:
         model = tsconv_same(0)
         compile_for_training(model, "mse", 1e-3)  # as tsconv trains: XLA on
-        data = WindowBatches(train_w, batch, shuffle=True)
-        model.fit(data, epochs=4, verbose=0, shuffle=False, callbacks=[timer])
+        batches = WindowBatches(train_w, batch, shuffle=True)
+        data = window_dataset(batches, epochs=4)  # as `train` feeds it
+        model.fit(data, epochs=4, steps_per_epoch=len(batches), verbose=0, callbacks=[timer])
     if model.count_params() != PARAMETERS:
         raise RuntimeError(f"{who} has {model.count_params()} parameters, not {PARAMETERS}")
     return statistics.median(len(train_w) / t for t in timer.seconds[1:])

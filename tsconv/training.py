@@ -79,7 +79,21 @@ class WindowBatches(keras.utils.PyDataset):
         return math.ceil(len(self.windows) / self.batch_size)
 
     def __getitem__(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        index = self._order[i * self.batch_size : (i + 1) * self.batch_size]
+        return self._gather(self._order, i)
+
+    def batch(self, epoch: int, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Batch `i` of epoch `epoch`, whatever epoch this dataset is at (for `tf.data`)."""
+        if getattr(self, "_cached_epoch", None) != epoch:
+            self._cached_epoch = epoch
+            self._cached_order = (
+                window_order(len(self.windows), self.seed, epoch)
+                if self.shuffle
+                else np.arange(len(self.windows))
+            )
+        return self._gather(self._cached_order, i)
+
+    def _gather(self, order: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+        index = order[i * self.batch_size : (i + 1) * self.batch_size]
         # Fancy indexing copies just this batch out of the views.
         inputs = np.asarray(self.windows.inputs[index], np.float32)  # (batch, window, channels)
         source = (
@@ -235,11 +249,25 @@ def train(
         if backup_dir is not None:
             own.append(EpochBackup(backup_dir, stop, resumed))
     first = _first_epoch(resumed, epochs)
+    train_data = WindowBatches(
+        train_windows, batch_size, shuffle=True, seed=seed, objective=objective, epoch=first
+    )
+    val_data = WindowBatches(val_windows, max(batch_size, 256), objective=objective)
+    if keras.backend.backend() == "tensorflow" and strategy is None and first < epochs:
+        # tf.data prefetches while the step runs: 2.8x the windows/s of Keras's PyDataset
+        # adapter here (tsconv.tf_input). Strategies keep PyDataset (tested that way).
+        from tsconv.tf_input import window_dataset
+
+        steps = len(train_data)
+        steps_per_epoch = steps_per_epoch or steps
+        # Keras keeps one iterator across epochs when steps_per_epoch is given.
+        train_data = window_dataset(train_data, -(-(epochs - first) * steps_per_epoch // steps))
+        # A fresh pass every epoch (Keras would keep the iterator of a given validation_steps).
+        val_data = window_dataset(val_data).take(validation_steps or len(val_data))
+        validation_steps = None
     history = fitted.fit(
-        WindowBatches(
-            train_windows, batch_size, shuffle=True, seed=seed, objective=objective, epoch=first
-        ),
-        validation_data=WindowBatches(val_windows, max(batch_size, 256), objective=objective),
+        train_data,
+        validation_data=val_data,
         epochs=epochs,
         steps_per_epoch=steps_per_epoch,
         validation_steps=validation_steps,
