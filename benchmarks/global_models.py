@@ -22,7 +22,7 @@ Targets: the global model's mean MAE ratio no worse than the per-series models' 
 in less total fit time; the one batch of N series costs at most two single-series calls
 (a speed-up of at least N / 2 over the loop).
 
-Run: python benchmarks/global_models.py   (about 9 minutes on 2 CPU cores)
+Run: python benchmarks/global_models.py   (about 16 minutes on 2 CPU cores)
 Writes: benchmarks/results/global_models.md
 """
 

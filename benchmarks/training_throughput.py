@@ -5,7 +5,8 @@ In one run on one machine:
    (nb_filters 32, kernel 3, dilations 1…32, no normalization or dropout, then Dense(1):
    34,369 parameters) fitted the way its README does (`compile("adam", "mse")`, NumPy
    arrays of windows), against tsconv's `TCNForecaster` with the same layers and
-   parameters, trained the way `tsconv fit` trains (`compile_for_training`: XLA on;
+   parameters, trained the way `tsconv fit` trains (XLA as `default_jit` picks it: on at
+   batch 64, off at 256 on a CPU;
    `WindowBatches` gathering each batch from a zero-copy view of the series, served by
    `tf.data` with prefetching: `tsconv.tf_input.window_dataset`). Batch 64 and
    256; every measurement in a fresh process (one model's XLA run slowed the other model
@@ -45,7 +46,13 @@ from results_file import write_results
 from tsconv.models import TCNForecaster
 from tsconv.preparation import prepare
 from tsconv.tf_input import window_dataset
-from tsconv.training import WindowBatches, compile_for_training, predict_windows, train
+from tsconv.training import (
+    WindowBatches,
+    compile_for_training,
+    default_jit,
+    predict_windows,
+    train,
+)
 
 WINDOW = 100
 DILATIONS = [1, 2, 4, 8, 16, 32]
@@ -113,7 +120,7 @@ def measure_rate(who: str, batch: int, splits) -> float:
         model.fit(x, y, batch_size=batch, epochs=4, verbose=0, callbacks=[timer])
     else:
         model = tsconv_same(0)
-        compile_for_training(model, "mse", 1e-3)  # as tsconv trains: XLA on
+        compile_for_training(model, "mse", 1e-3, jit=default_jit(batch))  # as tsconv fit
         batches = WindowBatches(train_w, batch, shuffle=True)
         data = window_dataset(batches, epochs=4)  # as `train` feeds it
         model.fit(data, epochs=4, steps_per_epoch=len(batches), verbose=0, callbacks=[timer])

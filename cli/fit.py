@@ -117,7 +117,10 @@ def fit(
     ] = "float32",
     jit: Annotated[
         bool | None,
-        typer.Option("--jit/--no-jit", help="XLA-compile the training step [default: on]."),
+        typer.Option(
+            "--jit/--no-jit",
+            help="XLA-compile the training step [default: on; off on a CPU above batch 128].",
+        ),
     ] = None,
     deterministic: Annotated[
         bool, typer.Option(help="Deterministic ops: same --seed, bit-identical fit (CPU).")

@@ -209,3 +209,14 @@ def test_resume_picks_the_fit_with_the_same_settings(tmp_path):
 
 def test_price_frame_fixture_is_long_enough():
     assert len(price_frame()) >= TINY["window"] * 5
+
+
+def test_default_jit_follows_the_measurements():
+    from tsconv.training import default_jit
+
+    assert default_jit(64, "CPU (2 cores)") and default_jit(128, "CPU (2 cores)")
+    assert not default_jit(256, "CPU (2 cores)")
+    assert default_jit(256, "GPU (1 x NVIDIA H100)")
+    assert tsconv.Forecaster(batch_size=256)._engine()["jit"] is False
+    assert tsconv.Forecaster(batch_size=256, jit=True)._engine()["jit"] is True
+    assert tsconv.Forecaster(batch_size=64)._engine()["jit"] is True

@@ -41,7 +41,7 @@ from tsconv.sampling import (
     heldout_residuals,
 )
 from tsconv.strategy import check_strategy
-from tsconv.training import check_training_options, train
+from tsconv.training import check_training_options, default_jit, train
 from tsconv.windowing import check_window
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,8 @@ class Forecaster(ForecastingMixin):
         device: `"auto"` (a GPU when TensorFlow sees one), `"cpu"` or `"gpu"`.
         precision: `"float32"` or `"mixed"` (float16 on GPUs, bfloat16 on CPUs,
             float32 weights and output layer; see `tsconv.distribute.Engine`).
-        jit: XLA compilation of the training step; None: on (measured faster here).
+        jit: XLA compilation of the training step; None: what measured faster
+            (see `tsconv.training.default_jit`).
         deterministic: TensorFlow's op determinism: with the same seed and data,
             bit-identical weights on a CPU. Turns XLA off.
         distribute: `"none"`, `"mirrored"` (all local GPUs, or the CPU's logical
@@ -290,14 +291,15 @@ class Forecaster(ForecastingMixin):
         # Baselines compute in closed form on scaled values: half precision buys nothing.
         return "float32" if self.model in BASELINES else self.precision
 
-    @property
-    def _jit(self) -> bool:
+    def _jit(self, device: str) -> bool:
         # TensorFlow's op determinism rules XLA out (Keras would fall back with a warning).
         # Under a strategy XLA is opt-in: a function compiled for one device cannot read
         # the replicas' variables on the CPU's logical devices (XLA's known issues).
         if self.deterministic or self.distribute == "multiworker":  # its loop runs without XLA
             return False
-        return bool(self.jit) if self.distribute != "none" else self.jit is not False
+        if self.distribute != "none" or self.jit is not None:
+            return bool(self.jit)
+        return default_jit(self.batch_size, device)
 
     def _engine(self) -> dict:
         """Applies the device choice and describes the engine (for the run's config)."""
@@ -307,7 +309,7 @@ class Forecaster(ForecastingMixin):
             "requested_device": self.device,
             "precision": self._precision,
             "dtype_policy": dtype_policy(self._precision, device),
-            "jit": self._jit,
+            "jit": self._jit(device),
             "deterministic": self.deterministic,
             "distribute": self.distribute,
             "seed": self.seed,
@@ -381,7 +383,7 @@ class Forecaster(ForecastingMixin):
                 seed=self.seed,
                 objective=self.objective,
                 verbose=self.verbose,
-                jit=self._jit,
+                jit=self.engine_["jit"],
                 strategy=strategy,
                 backup_dir=backup_dir,
             ).history

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tsconv import runs, transforms
+from tsconv import transforms
 from tsconv.calendar import future_index
 from tsconv.distribute import (
     make_strategy,
@@ -63,10 +63,10 @@ class GlobalForecaster(Forecaster):
         context_: the last `window + 1` rows of every series, long format.
 
     Example:
-    >>> panel = tsconv.load_panel_csv("datasets/stocks_long.csv")
-    >>> gf = GlobalForecaster(window=60, model="tcn", epochs=5).fit(panel)
-    >>> gf.forecast(horizon=30).shape  # 5 series × 30 steps; id, time, value
-    (150, 3)
+    >>> panel = tsconv.load_panel_csv("datasets/us_macro_long.csv")
+    >>> gf = GlobalForecaster(window=40, model="tcn", epochs=5).fit(panel)
+    >>> gf.forecast(horizon=8).shape  # 10 series × 8 quarters; series_id, date, value
+    (80, 3)
     """
 
     def __init__(self, *args, **kwargs):
@@ -291,10 +291,6 @@ class GlobalForecaster(Forecaster):
         from tsconv.global_forecaster_files import read_global_forecaster
 
         return read_global_forecaster(cls, path)
-
-    def save(self, path: str | os.PathLike) -> Path:
-        self._check_fitted()
-        return runs.write_run_dir(path, self.write_files)
 
 
 def _panel_transform(name: str, panel: Panel) -> str:

@@ -125,9 +125,9 @@ def load_panel_csv(
             problems `tsconv.load_csv` reports.
 
     Example:
-    >>> panel = load_panel_csv("datasets/stocks_long.csv")
-    >>> len(panel), panel.id_column, panel.target
-    (5, 'symbol', 'close')
+    >>> panel = load_panel_csv("datasets/us_macro_long.csv")
+    >>> len(panel), panel.id_column, panel.target, len(panel.series["cpi"])
+    (10, 'series_id', 'value', 203)
     """
     raw = _read(path)
     if wide:

@@ -29,7 +29,7 @@ def window_dataset(batches: WindowBatches, epochs: int = 1) -> tf.data.Dataset:
     """
     steps = len(batches)
     first = batches.epoch
-    inputs, targets = batches[0]  # shapes and dtypes, from the first batch
+    inputs, targets = batches.batch(first, 0)  # shapes, from the first batch
 
     def gather(epoch, step):
         return batches.batch(int(epoch), int(step))
