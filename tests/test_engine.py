@@ -11,7 +11,7 @@ from conftest import TINY, price_frame
 from tsconv.distribute import Engine, cluster_role, make_strategy, mixed_policy
 from tsconv.errors import InputError
 from tsconv.resume import latest_backup
-from tsconv.training import WindowBatches
+from tsconv.training import WindowBatches, window_order
 from tsconv.unfinished_fits import start_fit
 from tsconv.windowing import make_windows
 
@@ -156,14 +156,15 @@ def test_device_gpu_without_a_gpu_is_an_input_error(prices_csv):
 def test_window_order_depends_only_on_seed_and_epoch():
     w = make_windows(np.arange(200.0), 10)
     running = WindowBatches(w, 16, shuffle=True, seed=3)
-    orders = []
+    firsts = []  # the first batch of epochs 0, 1, 2
     for _ in range(3):
-        orders.append(running._order.copy())
+        firsts.append(running[0][0].copy())
         running.on_epoch_end()
     resumed = WindowBatches(w, 16, shuffle=True, seed=3, epoch=2)
-    np.testing.assert_array_equal(resumed._order, orders[2])
-    assert not np.array_equal(orders[0], orders[1])
-    assert sorted(orders[1]) == list(range(len(w)))
+    np.testing.assert_array_equal(resumed[0][0], firsts[2])
+    np.testing.assert_array_equal(resumed.batch(2, 0)[0], firsts[2])  # as tf.data asks
+    assert not np.array_equal(firsts[0], firsts[1])
+    assert sorted(window_order(len(w), 3, 1)) == list(range(len(w)))
 
 
 def test_resumed_training_equals_uninterrupted(prices_csv, tmp_path):

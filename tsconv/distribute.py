@@ -217,3 +217,13 @@ def strategy_scope(strategy):
 def replicas(strategy) -> int:
     """Devices that share each batch (1 without a strategy)."""
     return 1 if strategy is None else int(strategy.num_replicas_in_sync)
+
+
+def describe_engine(engine: dict) -> str:
+    """`"engine: CPU (2 cores), float32, XLA on"` (and the replicas), for fit summaries."""
+    line = (
+        f"engine: {engine['device']}, {engine['precision']}, XLA {'on' if engine['jit'] else 'off'}"
+    )
+    if engine["replicas"] > 1:
+        line += f", {engine['distribute']} over {engine['replicas']} replicas"
+    return line

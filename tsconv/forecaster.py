@@ -352,36 +352,29 @@ class Forecaster(ForecastingMixin):
         )
         started = time.perf_counter()
         history: dict = {"loss": [], "val_loss": []}
+        policy = {  # the training policy both loops share
+            "loss": self.training_loss,
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "patience": self.patience,
+            "learning_rate": self.learning_rate,
+            "seed": self.seed,
+            "objective": self.objective,
+        }
         if getattr(self.model_, "fits_closed_form", False):
             self.model_.fit_closed_form(splits["train"])
         elif self.model_.trainable_weights and self.distribute == "multiworker":
             from tsconv.multiworker_training import train_multiworker  # TensorFlow only
 
             history = train_multiworker(
-                self.model_,
-                splits["train"],
-                splits["validation"],
-                strategy,
-                loss=self.training_loss,
-                epochs=self.epochs,
-                batch_size=self.batch_size,
-                patience=self.patience,
-                learning_rate=self.learning_rate,
-                seed=self.seed,
-                objective=self.objective,
+                self.model_, splits["train"], splits["validation"], strategy, **policy
             ).history
         elif self.model_.trainable_weights:
             history = train(
                 self.model_,
                 splits["train"],
                 splits["validation"],
-                loss=self.training_loss,
-                epochs=self.epochs,
-                batch_size=self.batch_size,
-                patience=self.patience,
-                learning_rate=self.learning_rate,
-                seed=self.seed,
-                objective=self.objective,
+                **policy,
                 verbose=self.verbose,
                 jit=self.engine_["jit"],
                 strategy=strategy,

@@ -34,21 +34,27 @@ TRAINING_FACTS = (
 
 def write_forecaster_files(fc, folder: Path) -> None:
     """Writes a fitted forecaster's run files into `folder` (see `Forecaster.save`)."""
+    write_model_files(
+        fc,
+        folder,
+        forecaster_config(fc),
+        "one-step validation errors (target - forecast) in scaled model units; "
+        "sample_paths draws from them for a point head",
+    )
+    plot_fit(fc.history_, fc.predictions_, folder / "fit.png")
+
+
+def write_model_files(fc, folder: Path, config: dict, about_residuals: str) -> None:
+    """The files every forecaster run has: model, config, metrics, residuals, history, CSVs."""
     fc.model_.save(folder / runs.MODEL)
-    runs.write_json(folder / runs.CONFIG, forecaster_config(fc))
+    runs.write_json(folder / runs.CONFIG, config)
     runs.write_json(folder / "metrics.json", fc.metrics_)
     runs.write_json(
-        folder / RESIDUALS,
-        {
-            "about": "one-step validation errors (target - forecast) in scaled model units; "
-            "sample_paths draws from them for a point head",
-            "values": fc.residuals_.tolist(),
-        },
+        folder / RESIDUALS, {"about": about_residuals, "values": fc.residuals_.tolist()}
     )
     fc.history_.to_csv(folder / "history.csv")
     fc.predictions_.to_csv(folder / "predictions.csv")
     fc.context_.to_csv(folder / "context.csv")
-    plot_fit(fc.history_, fc.predictions_, folder / "fit.png")
 
 
 def forecaster_config(fc) -> dict:
@@ -82,27 +88,32 @@ def forecaster_config(fc) -> dict:
     }
 
 
+def settings_from_config(config: dict) -> dict:
+    """The constructor arguments a run was fitted with, from its config."""
+    t = config["training"]
+    return {
+        "window": config["window"],
+        "model": config["model"],
+        "transform": config["transform"],
+        "loss": t["loss"],
+        "epochs": t["epochs"],
+        "batch_size": t["batch_size"],
+        "patience": t["patience"],
+        "learning_rate": t["learning_rate"],
+        "seed": t["seed"],
+        "val_fraction": t["val_fraction"],
+        "test_fraction": t["test_fraction"],
+        "model_options": config["model_options"],
+        "objective": config["objective"],
+        "strategy": config.get("strategy", "recursive"),
+        "direct_steps": config.get("direct_steps", 30),
+        "precision": config.get("engine", {}).get("precision", "float32"),
+    }
+
+
 def _from_config(cls, config: dict):
     t = config["training"]
-    fc = cls(
-        window=config["window"],
-        model=config["model"],
-        transform=config["transform"],
-        loss=t["loss"],
-        epochs=t["epochs"],
-        batch_size=t["batch_size"],
-        patience=t["patience"],
-        learning_rate=t["learning_rate"],
-        seed=t["seed"],
-        val_fraction=t["val_fraction"],
-        test_fraction=t["test_fraction"],
-        model_options=config["model_options"],
-        objective=config["objective"],
-        strategy=config.get("strategy", "recursive"),
-        direct_steps=config.get("direct_steps", 30),
-        season=config["season"],
-        precision=config.get("engine", {}).get("precision", "float32"),
-    )
+    fc = cls(**settings_from_config(config), season=config["season"])
     fc.engine_ = config.get("engine", {})
     fc.season_ = config["season"]
     fc.transform_ = config["transform"]

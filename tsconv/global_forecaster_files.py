@@ -16,7 +16,13 @@ import pandas as pd
 from tsconv import runs
 from tsconv.distribute import policy_scope
 from tsconv.errors import RunError
-from tsconv.forecaster_files import RESIDUALS, TRAINING_FACTS, _versions
+from tsconv.forecaster_files import (
+    RESIDUALS,
+    TRAINING_FACTS,
+    _versions,
+    settings_from_config,
+    write_model_files,
+)
 from tsconv.scaling import StandardScaler
 
 KIND = "global-forecaster"
@@ -24,20 +30,13 @@ KIND = "global-forecaster"
 
 def write_global_files(gf, folder: Path) -> None:
     """Writes a fitted global forecaster's run files into `folder`."""
-    gf.model_.save(folder / runs.MODEL)
-    runs.write_json(folder / runs.CONFIG, global_config(gf))
-    runs.write_json(folder / "metrics.json", gf.metrics_)
-    runs.write_json(
-        folder / RESIDUALS,
-        {
-            "about": "one-step validation errors (target - forecast) of all series in scaled "
-            "model units; sampled forecasts draw from them for a point head",
-            "values": gf.residuals_.tolist(),
-        },
+    write_model_files(
+        gf,
+        folder,
+        global_config(gf),
+        "one-step validation errors (target - forecast) of all series in scaled model "
+        "units; sampled forecasts draw from them for a point head",
     )
-    gf.history_.to_csv(folder / "history.csv")
-    gf.predictions_.to_csv(folder / "predictions.csv")
-    gf.context_.to_csv(folder / "context.csv")
 
 
 def global_config(gf) -> dict:
@@ -84,24 +83,7 @@ def read_global_forecaster(cls, path: str | os.PathLike):
         raise RunError(f"run {path} is not a global (many-series) forecaster.")
     try:
         t = config["training"]
-        gf = cls(
-            window=config["window"],
-            model=config["model"],
-            transform=config["transform"],
-            loss=t["loss"],
-            epochs=t["epochs"],
-            batch_size=t["batch_size"],
-            patience=t["patience"],
-            learning_rate=t["learning_rate"],
-            seed=t["seed"],
-            val_fraction=t["val_fraction"],
-            test_fraction=t["test_fraction"],
-            model_options=config["model_options"],
-            objective=config["objective"],
-            strategy=config["strategy"],
-            direct_steps=config["direct_steps"],
-            precision=config["engine"].get("precision", "float32"),
-        )
+        gf = cls(**settings_from_config(config))
         gf.engine_ = config["engine"]
         gf.transform_ = config["transform"]
         gf.season_ = None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tsconv.distribute import describe_engine
 from tsconv.errors import InputError
 from tsconv.global_forecaster import GlobalForecaster
 from tsconv.panel import load_panel_csv
@@ -32,7 +33,6 @@ class GlobalFitReport:
     def summary(self) -> str:
         """Run, model, series trained and skipped, and each series' test error beside naive."""
         gf, t = self.forecaster, self.forecaster.training_
-        e = gf.engine_
         how = (
             f"trained {t['epochs_run']} epoch(s) in {t['seconds']:.1f}s (best validation loss "
             f"at epoch {t['best_epoch']}, objective {gf.objective})"
@@ -41,8 +41,7 @@ class GlobalFitReport:
         )
         lines = [
             f"run: {self.run_dir}",
-            f"engine: {e['device']}, {e['precision']}, XLA {'on' if e['jit'] else 'off'}"
-            + (f", {e['distribute']} over {e['replicas']} replicas" if e["replicas"] > 1 else ""),
+            describe_engine(gf.engine_),
             f"model: global {gf.model}, {t['parameters']:,} parameters, window {gf.window}, "
             f"transform {gf.transform_}, each series scaled by its own training rows",
             f"series: {t['series']} trained"

@@ -17,7 +17,7 @@ import pandas as pd
 from tsconv import runs
 from tsconv.data import load_csv
 from tsconv.diagnostics import one_step_notes
-from tsconv.distribute import cluster_role
+from tsconv.distribute import cluster_role, describe_engine
 from tsconv.errors import InputError, TsconvError
 from tsconv.evaluation import mae_ratio
 from tsconv.files import write_atomically
@@ -67,11 +67,9 @@ class FitReport:
             )
         else:
             how = f"fitted without a training loop in {t['seconds']:.1f}s"
-        e = fc.engine_
         lines = [
             f"run: {self.run_dir}",
-            f"engine: {e['device']}, {e['precision']}, XLA {'on' if e['jit'] else 'off'}"
-            + (f", {e['distribute']} over {e['replicas']} replicas" if e["replicas"] > 1 else ""),
+            describe_engine(fc.engine_),
             f"model: {fc.model}, {t['parameters']:,} parameters{reach}, window {fc.window}, "
             f"transform {fc.transform_}, target {fc.data_['target']!r}",
             f"{how} on {t['train_windows']:,} windows",
