@@ -218,5 +218,5 @@ def test_errors_are_one_line(trees, tmp_path, fitted):
     )
     fake = tmp_path / "fake.keras"
     fake.write_bytes(b"\x80\x04not a zip")
-    bad(invoke("image", "transfer", trees["new"], "--base", fake), "not a Keras .keras archive")
+    bad(invoke("image", "transfer", trees["new"], "--base", fake), "not a Keras archive")
     bad(invoke("image", "fit", trees["new"], "--runs-dir", runs, "--name", "six"), "already exists")

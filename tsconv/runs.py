@@ -21,6 +21,7 @@ from pathlib import Path
 import keras
 
 from tsconv.errors import InputError, RunError
+from tsconv.keras_archive import check_keras_archive, load_keras_archive
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ MODEL = "model.keras"
 LATEST = "latest"
 TMP_PREFIX = ".tmp-"
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-ZIP_MAGIC = b"PK\x03\x04"
 
 
 def write_run_dir(path: str | os.PathLike, write_files: Callable[[Path], None]) -> Path:
@@ -172,7 +172,8 @@ def read_run_dir(path: str | os.PathLike) -> dict:
 
     Checks, in order: the manifest exists (else the run is incomplete), every
     file matches its SHA-256 (else it is corrupt), the format is one this
-    tsconv reads, and the model file is a Keras zip archive.
+    tsconv reads, and the model file is a Keras archive naming only what tsconv
+    writes (`tsconv.keras_archive.check_keras_archive`).
 
     Raises:
         RunError: naming what is wrong and what to do.
@@ -197,19 +198,13 @@ def read_run_dir(path: str | os.PathLike) -> dict:
             f"run {path} was written by tsconv {config.get('tsconv_version', '?')} in run format "
             f"{config.get('format')!r}; this tsconv reads format {FORMAT}. Fit it again."
         )
-    with open(path / MODEL, "rb") as f:
-        if f.read(4) != ZIP_MAGIC:
-            raise RunError(f"run {path}: {MODEL} is not a Keras archive; refusing to load it.")
+    check_keras_archive(path / MODEL)
     return config
 
 
 def load_model(path: str | os.PathLike) -> keras.Model:
-    """Loads a checked run's model with `safe_mode=True` (no code in the file can run)."""
-    try:
-        return keras.saving.load_model(Path(path) / MODEL, compile=False, safe_mode=True)
-    except Exception as exc:  # Keras raises many types; all mean the same to a user.
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-        raise RunError(f"run {path}: the model could not be loaded safely ({first}).") from exc
+    """Loads a checked run's model: allowlist, then `safe_mode=True` (`tsconv.keras_archive`)."""
+    return load_keras_archive(Path(path) / MODEL)
 
 
 def read_json(file: Path, run: Path | None = None) -> dict:

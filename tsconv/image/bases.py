@@ -18,6 +18,7 @@ from tsconv.image.transfer import (
     convolutional_base,
     top_pooling,
 )
+from tsconv.keras_archive import load_keras_archive
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +72,7 @@ def resolve_base(base, weights, directory, image_size, layer: str | None = None)
         loaded = runs.load_model(source)
         logger.info("base: run %s (%s)", source, config.get("model"))
     elif source.is_file():
-        with open(source, "rb") as f:
-            if f.read(4) != runs.ZIP_MAGIC:
-                raise InputError(f"{source} is not a Keras .keras archive; refusing to load it.")
-        try:
-            loaded = keras.saving.load_model(source, compile=False, safe_mode=True)
-        except Exception as exc:  # Keras raises many types; all mean the same to a user.
-            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else repr(exc)
-            raise InputError(f"{source} could not be loaded safely ({first}).") from None
+        loaded = load_keras_archive(source)  # allowlist, then safe_mode=True
     else:
         raise InputError(
             f"base {str(base)!r} is neither a .keras file, an image run, nor one of "
