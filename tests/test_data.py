@@ -64,7 +64,7 @@ def test_missing_values_are_refused_with_the_fix(write_csv):
     path = write_csv("date,v\n2020-01-01,1\n2020-01-02,\n2020-01-03,inf\n2020-01-06,4\n")
     with pytest.raises(
         InputError,
-        match=r"2 row\(s\) have missing or infinite values in \['v'\] \(at line 3, "
+        match=r"2 row\(s\) have missing or infinite values in column\(s\) \['v'\] \(at line 3, "
         r"2020-01-02, line 4, 2020-01-03\).*--fill ffill, --fill interpolate or --fill drop",
     ):
         load_csv(path)

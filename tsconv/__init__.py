@@ -13,7 +13,13 @@ from tsconv.backtest import BacktestResult, run_backtest
 from tsconv.backtest_jobs import BacktestReport, backtest_csv
 from tsconv.calendar import future_index, infer_frequency
 from tsconv.data import Series, load_csv
-from tsconv.errors import InputError, RunError, TsconvError
+from tsconv.errors import (
+    ForecastDivergedError,
+    InputError,
+    RunError,
+    TrainingDivergedError,
+    TsconvError,
+)
 from tsconv.forecaster import Forecaster
 from tsconv.global_forecaster import GlobalForecaster
 from tsconv.jobs import FitReport, ForecastReport, fit_csv, forecast_run
@@ -56,6 +62,7 @@ __all__ = [
     "CausalConvForecaster",
     "DriftForecaster",
     "FitReport",
+    "ForecastDivergedError",
     "ForecastReport",
     "ForecastStream",
     "Forecaster",
@@ -69,6 +76,7 @@ __all__ = [
     "Series",
     "StandardScaler",
     "TCNForecaster",
+    "TrainingDivergedError",
     "TransformerForecaster",
     "TsconvError",
     "Windows",

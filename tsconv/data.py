@@ -15,6 +15,7 @@ import pandas as pd
 
 from tsconv.calendar import infer_frequency
 from tsconv.errors import InputError
+from tsconv.limits import limit
 
 logger = logging.getLogger(__name__)
 
@@ -146,9 +147,14 @@ def load_csv(
     )
 
 
-def _line(row: int) -> int:
-    """File line of data row `row` (0-based), counting the header as line 1."""
-    return row + 2
+def _line(rows: pd.Series | pd.DataFrame | pd.Index, row: int) -> int:
+    """File line (the header is line 1) of the data row at position `row` of `rows`.
+
+    `_read` labels every row with its file line, and rows keep their labels
+    through selection and filling, so blank lines in the file do not shift it.
+    """
+    index = rows if isinstance(rows, pd.Index) else rows.index
+    return int(index[row])
 
 
 def _read(path: str | os.PathLike) -> pd.DataFrame:
@@ -156,10 +162,18 @@ def _read(path: str | os.PathLike) -> pd.DataFrame:
         raise InputError(f"file not found: {path}. Check the path (e.g. datasets/msft.csv).")
     if os.path.isdir(path):
         raise InputError(f"{path} is a folder; give a CSV file.")
-    if os.path.getsize(path) == 0:
+    size = os.path.getsize(path)
+    if size == 0:
         raise InputError(f"{path} is empty; give a CSV file with a header row and data rows.")
+    max_bytes, max_rows = limit("TSCONV_MAX_CSV_BYTES"), limit("TSCONV_MAX_CSV_ROWS")
+    if size > max_bytes:
+        raise InputError(
+            f"{path} is {size:,} bytes, above the cap of {max_bytes:,}; raise "
+            "TSCONV_MAX_CSV_BYTES if this file is meant."
+        )
     try:
-        raw = pd.read_csv(path, skipinitialspace=True)
+        # One row past the cap is enough to know the file is over it.
+        raw = pd.read_csv(path, skipinitialspace=True, nrows=max_rows + 1, skip_blank_lines=False)
     except pd.errors.EmptyDataError:
         raise InputError(
             f"{path} is empty; give a CSV file with a header row and data rows."
@@ -167,7 +181,14 @@ def _read(path: str | os.PathLike) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path} is not a readable CSV file ({first}).") from None
+    if len(raw) > max_rows:
+        raise InputError(
+            f"{path} has more than {max_rows:,} data rows, the cap; raise TSCONV_MAX_CSV_ROWS "
+            "if this file is meant."
+        )
     raw.columns = [str(c).strip() for c in raw.columns]
+    raw.index = pd.RangeIndex(2, len(raw) + 2)  # file lines: the header is line 1
+    raw = raw[~raw.isna().all(axis=1).to_numpy()]  # blank lines, kept until now for the count
     if raw.empty:
         raise InputError(f"{path} has a header but no data rows.")
     return raw
@@ -215,7 +236,7 @@ def _parse_times(raw: pd.DataFrame, name: str) -> pd.Series:
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(
-            f"time column {name!r} has a value that is not a date at line {_line(row)}: "
+            f"time column {name!r} has a value that is not a date at line {_line(column, row)}: "
             f"{column.iloc[row]!r}. Fix or remove that row."
         )
     return parsed
@@ -283,7 +304,7 @@ def _to_numbers(column: pd.Series, name: str) -> pd.Series:
     if text.any():
         row = int(np.flatnonzero(text.to_numpy())[0])
         raise InputError(
-            f"column {name!r} holds text at line {_line(row)}: {column.iloc[row]!r}; "
+            f"column {name!r} holds text at line {_line(column, row)}: {column.iloc[row]!r}; "
             f"{int(text.sum())} row(s) are not numbers. Fix them or choose another column."
         )
     return numbers.astype(np.float64)
@@ -302,10 +323,11 @@ def _handle_missing(
     if fill is None:
         rows = np.flatnonzero(bad_rows)
         cols = [c for c in frame.columns if not np.isfinite(frame[c].to_numpy()).all()]
-        where = ", ".join(_describe_row(r, stamps) for r in rows[:3])
+        where = ", ".join(_describe_row(frame, r, stamps) for r in rows[:3])
         more = f" and {count - 3} more" if count > 3 else ""
         raise InputError(
-            f"{count} row(s) have missing or infinite values in {cols} (at {where}{more}). "
+            f"{count} row(s) have missing or infinite values in column(s) {cols} "
+            f"(at {where}{more}). "
             "Choose --fill ffill, --fill interpolate or --fill drop."
         )
     frame = frame.replace([np.inf, -np.inf], np.nan)
@@ -315,14 +337,19 @@ def _handle_missing(
         frame = frame.ffill().dropna()
     else:
         frame = frame.interpolate(method="linear", limit_direction="both")
+    empty = [c for c in frame.columns if not np.isfinite(frame[c].to_numpy()).any()]
+    if empty:
+        raise InputError(
+            f"column(s) {empty} have no finite value to fill from; give a column with numbers."
+        )
     logger.info("filled %d row(s) with missing values using %r", count, fill)
     return frame
 
 
-def _describe_row(row: int, stamps: pd.Series | None) -> str:
+def _describe_row(frame: pd.DataFrame, row: int, stamps: pd.Series | None) -> str:
     if stamps is None:
-        return f"line {_line(row)}"
-    return f"line {_line(row)}, {_stamp(stamps.iloc[row])}"
+        return f"line {_line(frame, row)}"
+    return f"line {_line(frame, row)}, {_stamp(stamps.iloc[row])}"
 
 
 def _stamp(ts: pd.Timestamp) -> str:
@@ -336,7 +363,8 @@ def _reject_duplicates(stamps: pd.Series) -> None:
         row = int(np.flatnonzero(duplicated.to_numpy())[0])
         count = int(duplicated.sum())
         raise InputError(
-            f"duplicate timestamp {_stamp(stamps.iloc[row])} at line {_line(row)} "
+            f"time column {stamps.name!r} has duplicate timestamp {_stamp(stamps.iloc[row])} "
+            f"at line {_line(stamps, row)} "
             f"({count} duplicate(s) in all); keep one row per timestamp."
         )
 

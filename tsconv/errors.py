@@ -15,3 +15,11 @@ class InputError(TsconvError, ValueError):
 
 class RunError(TsconvError):
     """A run directory is missing, incomplete, corrupt or from another version."""
+
+
+class TrainingDivergedError(TsconvError):
+    """Training's loss became NaN or infinite; nothing of the run is written."""
+
+
+class ForecastDivergedError(TsconvError):
+    """A rollout ran away from its first step; there is no forecast to show."""

@@ -281,6 +281,8 @@ class Forecaster(ForecastingMixin):
                 "train_end": str(series.index[1:][data.train_end]),
                 "validation_end": str(series.index[1:][data.val_end]),
             },
+            # Where a rollout counts as running away (tsconv.rollout_guard).
+            "scaled_target_max": float(np.abs(data.splits["train"].targets).max()),
         }
         self.context_ = series.frame.iloc[-CONTEXT_ROWS:].copy()
         logger.info("test MAE model / naive = %.3f", mae_ratio(self.metrics_))

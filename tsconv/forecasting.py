@@ -21,6 +21,7 @@ from tsconv.data import Series
 from tsconv.errors import InputError
 from tsconv.preparation import encode
 from tsconv.rollout import compiled_rollout, uses_cache
+from tsconv.rollout_guard import guard, runaway_bound
 from tsconv.sampling import check_sampling, draw_noise, noise_source, quantile_columns
 from tsconv.streaming import ForecastStream
 from tsconv.windowing import check_horizon, last_window
@@ -59,13 +60,15 @@ class ForecastingMixin:
 
         Returns:
             A `DataFrame` indexed by the future timestamps (at the series'
-            frequency): a column named after the target with the point path
+            frequency; fewer than `horizon` rows when the rollout ran away,
+            with a warning naming the step): a column named after the target with the point path
             (each step's forecast fed back; for a distribution head, its
             location), and with `samples` a column per quantile (`q0.05`, …).
 
         Raises:
             InputError: for a bad horizon or sampling option, too short a
                 series, or other columns.
+            ForecastDivergedError: when the very first step runs away.
 
         Example:
         >>> fc.forecast(30, samples=200).columns.tolist()
@@ -110,8 +113,10 @@ class ForecastingMixin:
         if samples:
             noise = np.concatenate([noise, self._noise(samples, horizon, temperature, seed)])
         batch = np.repeat(context[None], len(noise), axis=0)  # (1 + samples, window, channels)
-        paths = self._to_levels(self._rollout(batch, horizon, noise, jit_compile, cached), levels)
-        return index, paths
+        paths = self._guarded_levels(
+            self._rollout(batch, horizon, noise, jit_compile, cached), levels
+        )
+        return index[: paths.shape[1]], paths
 
     def sample_paths(
         self,
@@ -139,7 +144,8 @@ class ForecastingMixin:
             series, jit_compile, cached: as `forecast`.
 
         Returns:
-            `(samples, horizon)` in levels.
+            `(samples, horizon)` in levels (fewer steps when a path ran away; see
+            `tsconv.rollout_guard`).
 
         Example:
         >>> fc.sample_paths(30, samples=200, seed=0).shape
@@ -151,7 +157,9 @@ class ForecastingMixin:
         levels, context, _ = self._forecast_start(horizon, series)
         noise = self._noise(samples, horizon, temperature, seed)
         batch = np.repeat(context[None], samples, axis=0)  # (samples, window, channels)
-        return self._to_levels(self._rollout(batch, horizon, noise, jit_compile, cached), levels)
+        return self._guarded_levels(
+            self._rollout(batch, horizon, noise, jit_compile, cached), levels
+        )
 
     def _noise(self, samples: int, horizon: int, temperature: float, seed: int | None):
         source = noise_source(self.model_)
@@ -214,6 +222,13 @@ class ForecastingMixin:
             noise=noise,
             cached=cached if cached is None else cached and uses_cache(self.model_),
         )
+
+    def _guarded_levels(self, scaled: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """Levels of the rolled-out paths, cut before the first runaway step (`rollout_guard`)."""
+        with np.errstate(over="ignore", invalid="ignore"):  # runaway steps are cut below
+            paths = self._to_levels(scaled, levels)
+        keep = guard(scaled, paths, runaway_bound(self.data_.get("scaled_target_max")))
+        return paths[:, :keep]
 
     def _to_levels(self, paths: np.ndarray, levels: np.ndarray) -> np.ndarray:
         """`(n, horizon)` scaled changes → levels continuing from the last observed one."""

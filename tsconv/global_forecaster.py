@@ -32,6 +32,7 @@ from tsconv.models import MODELS
 from tsconv.panel import Panel
 from tsconv.preparation import Prepared, encode, prepare
 from tsconv.rollout import compiled_rollout, uses_cache
+from tsconv.rollout_guard import guard, runaway_bound
 from tsconv.sampling import check_sampling, heldout_residuals, quantile_columns
 from tsconv.stacked_windows import stack_windows
 from tsconv.training import predict_windows
@@ -158,6 +159,10 @@ class GlobalForecaster(Forecaster):
             "features": list(panel.features),
             "freq": {sid: panel.series[sid].freq for sid in prepared},
             "rows": {sid: len(panel.series[sid]) for sid in prepared},
+            # Where a rollout counts as running away (tsconv.rollout_guard).
+            "scaled_target_max": max(
+                float(np.abs(p.splits["train"].targets).max()) for p in prepared.values()
+            ),
         }
         self.context_ = _long(
             {sid: panel.series[sid].frame.iloc[-(self.window + 1) :] for sid in prepared},
@@ -235,12 +240,16 @@ class GlobalForecaster(Forecaster):
             cached=cached if cached is None else cached and uses_cache(self.model_),
         ).reshape(len(frames), draws, horizon)  # (series, draws, horizon)
         tables = {}
+        bound = runaway_bound(self.data_.get("scaled_target_max"))
         for k, (sid, frame) in enumerate(frames.items()):
             scaler = self.scalers_[sid]
             changes = paths[k] * scaler.scale_[0] + scaler.mean_[0]
             start = np.repeat(lasts[k], draws)
-            levels = transforms.integrate(self.transform_, changes, start)  # (draws, horizon)
-            index = future_index(frame.index[-1], self.data_["freq"].get(sid), horizon)
+            with np.errstate(over="ignore", invalid="ignore"):  # runaway steps are cut below
+                levels = transforms.integrate(self.transform_, changes, start)  # (draws, horizon)
+            keep = guard(paths[k], levels, bound, label=f"series {sid}")
+            levels = levels[:, :keep]
+            index = future_index(frame.index[-1], self.data_["freq"].get(sid), horizon)[:keep]
             index.name = frame.index.name
             table = {self.data_["target"]: levels[0]}
             if samples:

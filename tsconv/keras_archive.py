@@ -113,6 +113,11 @@ def check_keras_archive(path: str | os.PathLike) -> None:
         if isinstance(exc, RunError):
             raise
         raise RunError(f"{path} is not a readable Keras archive ({exc}); refusing it.") from None
+    if isinstance(config, dict):
+        # Keras drops the top-level compile config unread when loading with compile=False
+        # (saving_lib._model_from_config), as `load_keras_archive` does; nested ones are
+        # read, so they are checked like the rest.
+        config = {k: v for k, v in config.items() if k != "compile_config"}
     reason = _refusal(config, "config")
     if reason:
         raise RunError(f"{path} names {reason}, which tsconv never writes; refusing to load it.")

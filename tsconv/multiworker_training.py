@@ -17,7 +17,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tsconv.errors import InputError
+from tsconv.divergence import diverged_message
+from tsconv.errors import InputError, TrainingDivergedError
 from tsconv.training import (
     LOSSES,
     WindowBatches,
@@ -124,6 +125,9 @@ def train_multiworker(
         history.history["loss"].append(total / steps)
         history.history["val_loss"].append(val_loss)
         logger.info("epoch %d: loss %.5g, val_loss %.5g", epoch + 1, total / steps, val_loss)
+        for value in (total / steps, val_loss):
+            if not math.isfinite(value):
+                raise TrainingDivergedError(diverged_message(value, epoch + 1))
         if val_loss < best:
             best, best_weights, wait = val_loss, fitted.get_weights(), 0
         else:

@@ -140,7 +140,7 @@ def load_panel_csv(
         )
     if raw[id_column].isna().any():
         row = int(np.flatnonzero(raw[id_column].isna().to_numpy())[0])
-        raise InputError(f"id column {id_column!r} is empty at line {_line(row)}; fill it in.")
+        raise InputError(f"id column {id_column!r} is empty at line {_line(raw, row)}; fill it in.")
     ids = raw[id_column].astype(str)
     rest = raw.drop(columns=[id_column])
     time_column = _find_time_column(rest, time_column)
@@ -173,8 +173,9 @@ def _wide(raw: pd.DataFrame, path, time_column: str | None, fill: str | None) ->
         if duplicated.any():
             row = int(np.flatnonzero(duplicated.to_numpy())[0])
             raise InputError(
-                f"duplicate timestamp {_stamp(stamps.iloc[row])} at line {_line(row)}; a wide "
-                "file has one row per timestamp."
+                f"time column {time_column!r} has duplicate timestamp "
+                f"{_stamp(stamps.iloc[row])} at line {_line(stamps, row)}; a wide file has one "
+                "row per timestamp."
             )
     series = {}
     for name in names:
@@ -189,9 +190,9 @@ def _wide(raw: pd.DataFrame, path, time_column: str | None, fill: str | None) ->
         if fill is None:
             bad = ~np.isfinite(frame["value"].to_numpy())
             if bad.any():
-                row = int(span[np.flatnonzero(bad)[0]])
+                line = int(span[np.flatnonzero(bad)[0]])  # rows are labelled by file line
                 raise InputError(
-                    f"series column {name!r} has a missing value at line {_line(row)} "
+                    f"series column {name!r} has a missing value at line {line} "
                     f"({int(bad.sum())} in all). Choose --fill ffill, --fill interpolate or "
                     "--fill drop."
                 )
@@ -219,7 +220,7 @@ def _reject_duplicate_pairs(ids: pd.Series, stamps: pd.Series, id_column: str) -
         row = int(np.flatnonzero(duplicated.to_numpy())[0])
         raise InputError(
             f"duplicate row for {id_column} {ids.iloc[row]!r} at {_stamp(stamps.iloc[row])} "
-            f"(line {_line(row)}); keep one row per series and timestamp."
+            f"(line {_line(ids, row)}); keep one row per series and timestamp."
         )
 
 

@@ -161,7 +161,8 @@ class _RolloutLoop(keras.Model):
             output, state = stream_step(self.model, columns, state, self.cached)
             at = ops.one_hot(i, self.calls, dtype=path.dtype)[None, :, None]  # (1, calls, 1)
             y = draw(output, ops.sum(noise * at, axis=1), self.distribution)
-            return y, state, path + at * y[:, None, :]
+            # Select, not add `at * y`: an inf step times 0 would turn every other step NaN.
+            return y, state, ops.where(at > 0, y[:, None, :], path)
 
         _, _, path = ops.fori_loop(1, self.calls, step, (y, state, path))
         path = ops.reshape(path, (-1, self.calls * self.steps))  # (batch, calls * steps)

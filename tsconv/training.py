@@ -10,6 +10,7 @@ import os
 import keras
 import numpy as np
 
+from tsconv.divergence import StopOnNonFiniteLoss
 from tsconv.errors import InputError
 from tsconv.layers.distribution_head import gaussian_nll, student_t_nll
 from tsconv.resume import EpochBackup, latest_backup, restore
@@ -249,6 +250,10 @@ def train(
 
     Returns:
         The Keras `History` (with a backup: of every epoch, resumed ones included).
+
+    Raises:
+        InputError: for an option that cannot train.
+        TrainingDivergedError: when the loss becomes NaN or infinite (training stops at that batch).
     """
     check_training_options(loss, epochs, batch_size, patience, learning_rate, objective)
     scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
@@ -258,7 +263,8 @@ def train(
         stop = keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=patience, restore_best_weights=True
         )
-        own: list[keras.callbacks.Callback] = [stop]
+        diverged = StopOnNonFiniteLoss()
+        own: list[keras.callbacks.Callback] = [diverged, stop]
         resumed = latest_backup(backup_dir)
         if resumed is not None:
             restore(fitted, resumed, stop)
@@ -293,6 +299,7 @@ def train(
         callbacks=[*own, EpochLogger(), *(callbacks or [])],
         verbose=verbose,
     )
+    diverged.raise_if_failed()
     if backup_dir is not None:
         history.history = own[-1].history  # every epoch, before and after a resume
     # Predict as a reloaded model does (without XLA), so that predictions before and

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tsconv import runs
+from tsconv.divergence import StopOnNonFiniteLoss
 from tsconv.errors import InputError
 from tsconv.image.augmentation import ImageDataGenerator
 from tsconv.image.evaluation import classification_scores
@@ -114,13 +115,18 @@ def train_stage(model, train, val, epochs, learning_rate, patience, verbose, sta
 
     Returns:
         `(history, seconds)`: per-epoch metrics with a `stage` column, and the wall time.
+
+    Raises:
+        TrainingDivergedError: when the loss becomes NaN or infinite.
     """
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss="categorical_crossentropy",
         metrics=["accuracy"],
     )
+    diverged = StopOnNonFiniteLoss()
     callbacks = [
+        diverged,
         EpochLogger(),
         keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=patience, restore_best_weights=True
@@ -131,6 +137,7 @@ def train_stage(model, train, val, epochs, learning_rate, patience, verbose, sta
         train, validation_data=val, epochs=epochs, verbose=verbose, callbacks=callbacks
     )
     seconds = time.perf_counter() - start
+    diverged.raise_if_failed()
     history = pd.DataFrame(fitted.history)
     history.insert(0, "stage", stage)
     return history, seconds
