@@ -132,7 +132,7 @@ def test_folder_errors(tmp_path, digits_dir):
     with pytest.raises(InputError, match="needs at least two"):
         gen.flow_from_directory(tmp_path / "one")
     (tmp_path / "one" / "b").mkdir()
-    with pytest.raises(InputError, match="holds no image"):
+    with pytest.raises(InputError, match="holds no readable image"):
         gen.flow_from_directory(tmp_path / "one")
     (tmp_path / "one" / "b" / "y.png").write_text("not a png")
     with pytest.raises(InputError, match=r"cannot read image .*y\.png"):

@@ -10,7 +10,7 @@ from pathlib import Path
 def write_atomically(
     path: str | os.PathLike, write: Callable[[Path], None], suffix: str = ""
 ) -> Path:
-    """Calls `write(tmp)` and renames `tmp` to `path`, so readers never see half a file.
+    """Calls `write(tmp)`, flushes `tmp` to disk and renames it to `path`: never half a file.
 
     Args:
         path: the file to (re)place.
@@ -26,10 +26,20 @@ def write_atomically(
     PosixPath('forecast.csv')
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.part{suffix}")
+    tmp = path.with_name(f".{path.name}.part{suffix}")  # a stale one is overwritten
     try:
         write(tmp)
+        fsync(tmp)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def fsync(path: str | os.PathLike) -> None:
+    """Flushes a file (or a folder's entries) to disk, so a rename never publishes less."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

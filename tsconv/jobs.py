@@ -186,6 +186,7 @@ def fit_csv(
         "wide": wide,
         **{k: v for k, v in forecaster_options.items() if k != "verbose"},
     }
+    runs.clean_stale(Path(runs_dir))  # temporary folders of fits killed while saving
     name, backup = start_fit(
         runs_dir, name, settings, resume, lambda: _timestamp_name(Path(runs_dir))
     )

@@ -18,6 +18,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from tsconv.files import fsync
+
 logger = logging.getLogger(__name__)
 
 PREFIX = "epoch-"
@@ -129,6 +131,8 @@ class EpochBackup(keras.callbacks.Callback):
             "stopped": bool(self.model.stop_training),
         }
         (tmp / "state.json").write_text(json.dumps(state))
+        for file in tmp.iterdir():
+            fsync(file)
         final = self.backup_dir / f"{PREFIX}{epoch + 1}"
         shutil.rmtree(final, ignore_errors=True)
         tmp.rename(final)  # atomic: the backup exists whole or not at all

@@ -21,6 +21,7 @@ from pathlib import Path
 import keras
 
 from tsconv.errors import InputError, RunError
+from tsconv.files import fsync
 from tsconv.keras_archive import check_keras_archive, load_keras_archive
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,11 @@ def write_run_dir(path: str | os.PathLike, write_files: Callable[[Path], None]) 
     try:
         write_files(tmp)
         _write_manifest(tmp)
+        for file in tmp.iterdir():
+            fsync(file)
+        fsync(tmp)
         os.rename(tmp, final)
+        fsync(final.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

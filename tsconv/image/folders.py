@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from tsconv.errors import InputError
+from tsconv.limits import limit
+
+logger = logging.getLogger(__name__)
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 COLOR_MODES = ("grayscale", "rgb")
@@ -18,12 +22,17 @@ INTERPOLATIONS = ("bilinear", "nearest", "bicubic")
 
 @dataclass(frozen=True)
 class ImageFolder:
-    """The images of a class-per-folder tree: `paths[i]` has label `labels[i]`."""
+    """The images of a class-per-folder tree: `paths[i]` has label `labels[i]`.
+
+    `skipped` lists `(path, reason)` for files left out: unreadable, empty,
+    too large, or links that lead outside the folder.
+    """
 
     directory: Path
     paths: list[Path]
     labels: np.ndarray  # (n,) int
     class_names: list[str]
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def scan_image_folder(
@@ -35,12 +44,18 @@ def scan_image_folder(
         directory: a folder with one sub-folder of images per class.
         classes: the class folders to use, in label order [default: all, sorted].
 
+    Every file is opened and decoded once here, so that a corrupt, empty,
+    non-image or oversized file (above `TSCONV_MAX_IMAGE_PIXELS`, see
+    `tsconv.limits`), or a link out of the folder, is skipped and reported
+    (a warning, and `ImageFolder.skipped`) before training rather than
+    failing mid-epoch.
+
     Returns:
         An `ImageFolder`; files in each class are sorted by name.
 
     Raises:
         InputError: for a missing folder, fewer than two classes, or a class
-            folder that is missing or holds no image.
+            folder that is missing, leads outside `directory`, or holds no readable image.
     """
     root = Path(directory)
     if not root.is_dir():
@@ -57,21 +72,69 @@ def scan_image_folder(
             f"{root} has {len(classes)} class folder(s); a classifier needs at least two "
             "(one sub-folder of images per class)."
         )
-    paths, labels = [], []
+    paths, labels, skipped = [], [], []
+    inside = root.resolve()
     for label, name in enumerate(classes):
         folder = root / name
         if not folder.is_dir():
             raise InputError(f"class folder {folder} not found.")
-        files = sorted(
-            p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS
-        )
+        if not folder.resolve().is_relative_to(inside):
+            raise InputError(f"class folder {folder} is a link that leads outside {root}.")
+        files = []
+        for file in sorted(folder.iterdir()):
+            if file.name.startswith(".") or file.is_dir():
+                continue
+            if file.suffix.lower() not in IMAGE_EXTENSIONS:
+                skipped.append((file, "not an image file (by its extension)"))
+                continue
+            problem = _problem(file, inside)
+            if problem:
+                skipped.append((file, problem))
+            else:
+                files.append(file)
         if not files:
             raise InputError(
-                f"class folder {folder} holds no image ({', '.join(IMAGE_EXTENSIONS)})."
+                f"class folder {folder} holds no readable image ({', '.join(IMAGE_EXTENSIONS)})"
+                + (f"; skipped {len(skipped)} unusable file(s)." if skipped else ".")
             )
         paths += files
         labels += [label] * len(files)
-    return ImageFolder(root, paths, np.asarray(labels, np.int64), classes)
+    if skipped:
+        logger.warning(
+            "skipped %d of %d image file(s) in %s: %s",
+            len(skipped),
+            len(skipped) + len(paths),
+            root,
+            "; ".join(f"{path.relative_to(root)} ({why})" for path, why in skipped[:5])
+            + (" …" if len(skipped) > 5 else ""),
+        )
+    return ImageFolder(root, paths, np.asarray(labels, np.int64), classes, skipped)
+
+
+def _problem(file: Path, inside: Path) -> str | None:
+    """Why `file` cannot be trained on, or None: checked up front, never mid-epoch."""
+    from PIL import Image
+
+    if not file.resolve().is_relative_to(inside):
+        return "a link that leads outside the folder"
+    if not file.is_file():
+        return "not a regular file"
+    if file.stat().st_size == 0:
+        return "empty"
+    cap = limit("TSCONV_MAX_IMAGE_PIXELS")
+    try:
+        with Image.open(file) as image:
+            if image.width * image.height > cap:
+                return (
+                    f"{image.width}x{image.height} is above the cap of {cap:,} pixels "
+                    "(TSCONV_MAX_IMAGE_PIXELS)"
+                )
+            image.load()  # decodes it all: a truncated or corrupt file fails here
+    except Image.DecompressionBombError:
+        return "too many pixels (Pillow's decompression-bomb guard)"
+    except (OSError, ValueError, SyntaxError) as exc:
+        return f"not a readable image: {str(exc)[:80]}"
+    return None
 
 
 def image_facts(path: str | os.PathLike) -> tuple[tuple[int, int], str]:
@@ -82,7 +145,7 @@ def image_facts(path: str | os.PathLike) -> tuple[tuple[int, int], str]:
         with Image.open(path) as image:
             mode = "grayscale" if image.mode in ("1", "L", "I", "I;16", "F") else "rgb"
             return (image.height, image.width), mode
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise InputError(f"cannot read image {path} ({exc}).") from None
 
 
@@ -110,14 +173,22 @@ def load_image(
         "nearest": Image.Resampling.NEAREST,
         "bicubic": Image.Resampling.BICUBIC,
     }[interpolation]
+    cap = limit("TSCONV_MAX_IMAGE_PIXELS")
     try:
         with Image.open(path) as image:
+            if image.width * image.height > cap:
+                raise InputError(
+                    f"image {path} is {image.width}x{image.height}, above the cap of {cap:,} "
+                    "pixels; raise TSCONV_MAX_IMAGE_PIXELS if it is meant."
+                )
             image = image.convert("L" if color_mode == "grayscale" else "RGB")
             height, width = target_size
             if (image.height, image.width) != (height, width):
                 image = image.resize((width, height), resample)
             pixels = np.asarray(image, np.float32)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        if isinstance(exc, InputError):
+            raise
         raise InputError(f"cannot read image {path} ({exc}).") from None
     return pixels[..., None] if pixels.ndim == 2 else pixels  # (height, width, channels)
 

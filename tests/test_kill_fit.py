@@ -1,0 +1,100 @@
+"""SIGKILL `tsconv fit` at random moments, in training and in saving: no run is ever half there.
+
+Every run folder left behind loads fully, `runs/latest` always points at one
+that does, and the temporary folders of killed saves are cleaned by the next fit.
+"""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import tsconv
+from conftest import price_frame
+
+pytestmark = pytest.mark.slow
+
+FIT = ["--window", "20", "--epochs", "3", "--batch-size", "32", "--filters", "8"]
+KILLS = 12
+
+
+def _fit(csv: Path, runs_dir: Path, name: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "tsconv_cli.main", "fit", str(csv), *FIT]
+    command += ["--runs-dir", str(runs_dir), "--name", name, "--quiet"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _saving(runs_dir: Path) -> bool:
+    return any(p.name.startswith(".tmp-") for p in runs_dir.iterdir()) if runs_dir.is_dir() else 0
+
+
+def _check_runs(runs_dir: Path) -> int:
+    """Every visible run loads; `latest` points at a loadable run. Returns how many runs."""
+    names = [p for p in runs_dir.iterdir() if not p.name.startswith(".") and p.name != "latest"]
+    for run in names:
+        tsconv.load(run)  # a RunError here would be a half-written run on show
+    latest = runs_dir / "latest"
+    if latest.is_symlink():
+        assert latest.resolve() in {p.resolve() for p in names}
+        tsconv.load(latest)
+    return len(names)
+
+
+def test_sigkill_in_training_and_in_saving_never_leaves_a_broken_run(tmp_path):
+    csv = tmp_path / "prices.csv"
+    price_frame(rows=400).to_csv(csv, index=False)
+    runs_dir = tmp_path / "runs"
+    rng = random.Random(0)
+
+    # A complete fit first, timed: when saving starts and how long the whole takes.
+    start = time.monotonic()
+    first = _fit(csv, runs_dir, "complete")
+    saving_at = saved_at = None
+    while first.poll() is None:
+        saving = _saving(runs_dir)
+        if saving_at is None and saving:
+            saving_at = time.monotonic() - start
+        if saving_at is not None and saved_at is None and not saving:
+            saved_at = time.monotonic() - start
+        time.sleep(0.005)
+    total = time.monotonic() - start
+    assert first.returncode == 0, first.stderr.read()[-2000:]
+    assert saving_at is not None and saved_at is not None, "the save was too quick to see"
+    assert _check_runs(runs_dir) == 1
+
+    killed = {"training": 0, "saving": 0}
+    for k in range(KILLS):
+        phase = "saving" if k % 2 else "training"
+        process = _fit(csv, runs_dir, f"k{k}")
+        began = time.monotonic()
+        if phase == "training":  # somewhere between start-up and the save
+            time.sleep(rng.uniform(0.3, 0.95) * saving_at)
+        else:  # a random moment after the temporary run folder appears
+            while not _saving(runs_dir) and process.poll() is None:
+                assert time.monotonic() - began < 10 * total, "fit hung"
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0.0, 0.8) * (saved_at - saving_at))
+        alive = process.poll() is None
+        in_save = _saving(runs_dir)
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        if alive and in_save:
+            killed["saving"] += 1
+        elif alive and not (runs_dir / f"k{k}").exists():
+            killed["training"] += 1
+        _check_runs(runs_dir)
+        assert (runs_dir / "latest").resolve().name != f"k{k}" or (runs_dir / f"k{k}").is_dir()
+
+    assert sum(killed.values()) >= 10 and killed["saving"] >= 3 and killed["training"] >= 3, killed
+    leftovers = [p for p in runs_dir.iterdir() if p.name.startswith(".tmp-")]
+    last = _fit(csv, runs_dir, "after")
+    assert last.wait(timeout=300) == 0, last.stderr.read()[-2000:]
+    assert not any(p.exists() for p in leftovers)  # cleaned by the next fit
+    assert (runs_dir / "latest").resolve().name == "after"
+    _check_runs(runs_dir)
+    os.sync()
