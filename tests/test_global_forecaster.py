@@ -188,3 +188,18 @@ def test_cli_missing_id_column_named(panel_csv, tmp_path):
         invoke("fit", panel_csv, "--id-column", "store", "--runs-dir", tmp_path / "r"),
         "id column 'store' not found",
     )
+
+
+def test_a_runaway_rollout_is_cut_per_series_with_a_warning(panel_csv, caplog):
+    panel = load_panel_csv(panel_csv)
+    gf = GlobalForecaster(model="linear", window=20).fit(panel)
+    kernel = np.zeros((20, 1), "float32")
+    kernel[-1] = 3.0  # every step triples the last: a rollout that runs away
+    gf.model_.get_layer("head").set_weights([kernel, np.zeros(1, "float32")])
+    with caplog.at_level("WARNING", logger="tsconv"):
+        table = gf.forecast(100)
+    assert np.isfinite(table["close"].to_numpy()).all()
+    for sid in ("alpha", "beta", "gamma"):
+        rows = int((table["ticker"] == sid).sum())
+        assert 0 < rows < 100
+        assert f"series {sid}: rollout stopped at step {rows + 1} of 100" in caplog.text

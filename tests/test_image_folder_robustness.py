@@ -111,3 +111,26 @@ def test_single_images_over_the_cap_or_corrupt_are_input_errors(tmp_path, monkey
     corrupt.write_bytes(b"\x89PNG\r\n\x1a\n garbage")
     with pytest.raises(InputError, match=r"cannot read image .*corrupt\.png"):
         load_image(corrupt, (8, 8))
+
+
+def test_a_diverging_image_fit_exits_2_and_writes_no_run(tmp_path):
+    root = write_digits_folder(tmp_path / "tree", [0, 1], per_class=12)
+    runs_dir = tmp_path / "runs"
+    result = invoke(
+        "image",
+        "fit",
+        root,
+        "--epochs",
+        "3",
+        "--filters",
+        "4",
+        "--dense-units",
+        "8",
+        "--learning-rate",
+        "1e30",
+        "--runs-dir",
+        runs_dir,
+    )
+    assert result.exit_code == 2, result.output
+    assert "error: training diverged: the loss became" in result.stderr
+    assert not runs_dir.exists() or not any(runs_dir.rglob("manifest.json"))

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from tsconv.errors import InputError
+from tsconv.files import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,8 @@ def start_fit(
     folder = root / name
     shutil.rmtree(folder, ignore_errors=True)  # a stale backup of the same name: start afresh
     folder.mkdir(parents=True)
-    (folder / SETTINGS).write_text(json.dumps(settings, indent=1, sort_keys=True))
+    text = json.dumps(settings, indent=1, sort_keys=True)
+    write_atomically(folder / SETTINGS, lambda tmp: tmp.write_text(text))
     return name, folder / "backup"
 
 
@@ -85,7 +87,9 @@ def _matching(root: Path, name: str | None, settings: dict) -> Path | None:
         folder = root / name
         if not (folder / SETTINGS).exists():
             return None
-        saved = json.loads((folder / SETTINGS).read_text())
+        saved = _settings(folder)
+        if saved is None:
+            return None
         if saved != settings:
             differ = sorted(
                 k for k in set(saved) | set(settings) if saved.get(k) != settings.get(k)
@@ -98,6 +102,15 @@ def _matching(root: Path, name: str | None, settings: dict) -> Path | None:
     candidates = [
         p
         for p in (root.iterdir() if root.is_dir() else [])
-        if (p / SETTINGS).exists() and json.loads((p / SETTINGS).read_text()) == settings
+        if (p / SETTINGS).exists() and _settings(p) == settings
     ]
     return max(candidates, key=lambda p: (p / SETTINGS).stat().st_mtime, default=None)
+
+
+def _settings(folder: Path) -> dict | None:
+    """An unfinished fit's saved settings, or None when they cannot be read."""
+    try:
+        return json.loads((folder / SETTINGS).read_text())
+    except (OSError, ValueError):
+        logger.warning("ignoring the unfinished fit in %s: its settings are unreadable", folder)
+        return None
