@@ -86,15 +86,7 @@ def test_an_h5_renamed_model_keras_is_refused(fitted, tmp_path):
 def test_a_zip_with_a_pickle_inside_is_refused(fitted, tmp_path):
     sentinel = tmp_path / "sentinel"
     run = fitted.save(tmp_path / "run")
-    original = (run / "model.keras").read_bytes()
-    (tmp_path / "orig.keras").write_bytes(original)
-    with (
-        zipfile.ZipFile(tmp_path / "orig.keras") as source,
-        zipfile.ZipFile(run / "model.keras", "w") as target,
-    ):
-        for name in source.namelist():
-            target.writestr(name, source.read(name))
-        target.writestr("data.pkl", _pickle_payload(sentinel))
+    _rewrite_archive(run / "model.keras", extra={"data.pkl": _pickle_payload(sentinel)})
     _reseal(run)
     with pytest.raises(tsconv.RunError, match=r"holds \['data.pkl'\], not a tsconv Keras model"):
         tsconv.load(run)
@@ -109,9 +101,13 @@ def test_weights_that_are_not_hdf5_are_refused(fitted, tmp_path):
         tsconv.load(run)
 
 
-def _rewrite_archive(path: Path, config=None, weights: bytes | None = None) -> None:
+def _rewrite_archive(
+    path: Path, config=None, weights: bytes | None = None, extra: dict | None = None
+) -> None:
+    """Rewrites a `.keras` zip with another config, weights or more entries."""
     with zipfile.ZipFile(path) as source:
         entries = {name: source.read(name) for name in source.namelist()}
+    entries.update(extra or {})
     if config is not None:
         entries["config.json"] = json.dumps(config).encode()
     if weights is not None:
