@@ -13,6 +13,7 @@ from tsconv_cli.backtest import backtest, compare
 from tsconv_cli.fit import fit
 from tsconv_cli.forecast import forecast
 from tsconv_cli.image import app as image_app
+from tsconv_cli.runs import list_command, plot, show
 
 app = typer.Typer(
     name="tsconv",
@@ -25,6 +26,9 @@ app.command("fit")(fit)
 app.command("forecast")(forecast)
 app.command("backtest")(backtest)
 app.command("compare")(compare)
+app.command("runs")(list_command)
+app.command("show")(show)
+app.command("plot")(plot)
 app.add_typer(image_app, name="image")
 
 

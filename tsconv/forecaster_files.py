@@ -151,11 +151,16 @@ def read_forecaster(cls, path: str | os.PathLike):
     values = runs.read_json(residuals)["values"] if residuals.exists() else []
     fc.residuals_ = np.asarray(values, np.float32)
     fc.history_ = pd.read_csv(path / "history.csv", index_col=0)
-    fc.predictions_ = _read_timed_csv(path / "predictions.csv", config["data"])
+    fc.predictions_ = read_predictions(path, config)
     fc.context_ = _read_timed_csv(path / "context.csv", config["data"])
     with policy_scope(fc.engine_.get("dtype_policy", "float32")):  # the trained precision
         fc.model_ = runs.load_model(path)
     return fc
+
+
+def read_predictions(path: str | os.PathLike, config: dict) -> pd.DataFrame:
+    """A single-series run's one-step predictions (`split`, `actual`, `model`, `naive`), by time."""
+    return _read_timed_csv(Path(path) / "predictions.csv", config["data"])
 
 
 def _read_timed_csv(path: Path, data: dict) -> pd.DataFrame:
