@@ -13,6 +13,14 @@ import typer
 QUIET = typer.Option("--quiet", "-q", help="Show only the result and errors.")
 VERBOSE = typer.Option("--verbose", "-v", help="Show info logs, TensorFlow's included.")
 DEBUG = typer.Option("--debug", help="Show the full traceback of an error.")
+JSON = typer.Option("--json", help="Print the result as JSON (nothing else on stdout).")
+
+
+def show(report, as_json: bool) -> None:
+    """Prints a job's report: its summary, or with `as_json` its `to_json()`."""
+    import json
+
+    typer.echo(json.dumps(report.to_json(), indent=2) if as_json else report.summary())
 
 
 def setup(quiet: bool = False, verbose: bool = False) -> int:

@@ -9,10 +9,12 @@ import typer
 
 from tsconv_cli.common import (
     DEBUG,
+    JSON,
     QUIET,
     VERBOSE,
     given,
     setup,
+    show,
     split_list,
     split_numbers,
     user_errors,
@@ -140,12 +142,15 @@ def fit(
     ] = False,
     name: Annotated[str | None, typer.Option(help="Run name [default: date-time].")] = None,
     runs_dir: Annotated[Path, typer.Option(help="Folder of runs.")] = Path("runs"),
+    as_json: Annotated[bool, JSON] = False,
     quiet: Annotated[bool, QUIET] = False,
     verbose: Annotated[bool, VERBOSE] = False,
     debug: Annotated[bool, DEBUG] = False,
 ) -> None:
     """Train a forecaster on CSV and save it under runs/NAME (runs/latest points at it)."""
     progress = setup(quiet, verbose)
+    if as_json:
+        progress = 0  # Keras's progress bar writes to stdout
     with user_errors(debug):
         from tsconv.jobs import fit_csv
 
@@ -195,4 +200,4 @@ def fit(
             distribute=distribute,
             verbose=progress,
         )
-    typer.echo(report.summary())
+    show(report, as_json)

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from tsconv_cli.common import DEBUG, QUIET, VERBOSE, setup, split_numbers, user_errors
+from tsconv_cli.common import (
+    DEBUG,
+    JSON,
+    QUIET,
+    VERBOSE,
+    setup,
+    show,
+    split_numbers,
+    user_errors,
+)
+
+FORMATS = ("table", "csv", "json")
 
 
 def forecast(
@@ -44,6 +55,14 @@ def forecast(
         float, typer.Option(help="Sampling spread: 1 = fitted, <1 sharper, >1 wider, 0 = point.")
     ] = 1.0,
     seed: Annotated[int | None, typer.Option(help="Seed for reproducible samples.")] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="What stdout gets: table (a summary), csv (the forecast only, for pipes) or json.",
+        ),
+    ] = "table",
+    as_json: Annotated[bool, JSON] = False,
     quiet: Annotated[bool, QUIET] = False,
     verbose: Annotated[bool, VERBOSE] = False,
     debug: Annotated[bool, DEBUG] = False,
@@ -54,8 +73,15 @@ def forecast(
     (written beside the forecast; --plot draws them as a fan chart).
     """
     setup(quiet, verbose)
+    output_format = "json" if as_json else output_format
     with user_errors(debug):
+        from tsconv.errors import InputError
         from tsconv.jobs import forecast_run
+
+        if output_format not in FORMATS:
+            raise InputError(
+                f"--format must be one of {', '.join(FORMATS)}. Received: {output_format!r}"
+            )
 
         report = forecast_run(
             horizon,
@@ -70,4 +96,7 @@ def forecast(
             temperature=temperature,
             seed=seed,
         )
-    typer.echo(report.summary())
+    if output_format == "csv":
+        typer.echo(report.table.to_csv(), nl=False)
+    else:
+        show(report, output_format == "json")

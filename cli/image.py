@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tsconv_cli.common import DEBUG, QUIET, VERBOSE, setup, split_numbers, user_errors
+from tsconv_cli.common import (
+    DEBUG,
+    JSON,
+    QUIET,
+    VERBOSE,
+    setup,
+    show,
+    split_numbers,
+    user_errors,
+)
 
 app = typer.Typer(
     help="Image classifiers: train a CNN, transfer a trained base, predict.",
@@ -22,7 +30,6 @@ AUGMENT = typer.Option(
     help="Augmentation, e.g. rotation_range=10,zoom_range=0.1,horizontal_flip=true "
     "(ImageDataGenerator's arguments) [default: none]."
 )
-JSON = typer.Option("--json", help="Print the result as JSON.")
 # Options `fit` and `transfer` share.
 Size = Annotated[str | None, SIZE]
 Augment = Annotated[str | None, AUGMENT]
@@ -87,10 +94,6 @@ def parse_augment(text: str | None) -> dict | None:
     return options
 
 
-def _show(report, as_json: bool) -> None:
-    typer.echo(json.dumps(report.to_json(), indent=2) if as_json else report.summary())
-
-
 @app.command("fit")
 def fit(
     folder: Annotated[Path, FOLDER],
@@ -153,7 +156,7 @@ def fit(
                 size, augment, validation_split, batch_size, patience, seed, runs_dir
             ),
         )
-    _show(report, as_json)
+    show(report, as_json)
 
 
 @app.command("transfer")
@@ -221,7 +224,7 @@ def transfer(
                 size, augment, validation_split, batch_size, patience, seed, runs_dir
             ),
         )
-    _show(report, as_json)
+    show(report, as_json)
 
 
 @app.command("predict")
@@ -241,4 +244,4 @@ def predict(
         from tsconv.image.predictions import predict_images
 
         report = predict_images(images, run=run, runs_dir=runs_dir, top=top)
-    _show(report, as_json)
+    show(report, as_json)

@@ -15,6 +15,7 @@ import pandas as pd
 from tsconv.distribute import describe_engine
 from tsconv.errors import InputError
 from tsconv.global_forecaster import GlobalForecaster
+from tsconv.json_values import plain
 from tsconv.panel import load_panel_csv
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,23 @@ class GlobalFitReport:
 
     run_dir: Path | None
     forecaster: GlobalForecaster
+
+    def to_json(self) -> dict:
+        """The run, model, training facts and per-series metrics, as plain JSON values."""
+        gf = self.forecaster
+        return plain(
+            {
+                "run": self.run_dir,
+                "model": gf.model,
+                "window": gf.window,
+                "transform": gf.transform_,
+                "target": gf.data_["target"],
+                "engine": gf.engine_,
+                "training": gf.training_,
+                "skipped_series": gf.skipped_,
+                "metrics": gf.metrics_,
+            }
+        )
 
     def summary(self) -> str:
         """Run, model, series trained and skipped, and each series' test error beside naive."""

@@ -29,6 +29,7 @@ from tsconv.global_jobs import (
     load_panel_for_forecast,
     preview,
 )
+from tsconv.json_values import plain, table_records
 from tsconv.panel import has_id_column, load_panel_csv
 from tsconv.plots import plot_forecast
 from tsconv.sampling import check_sampling
@@ -104,6 +105,23 @@ class FitReport:
         for note in one_step_notes(test["actual"], test["model"], test["naive"]):
             lines.append(f"note: {note}")
         return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        """The run, model, training facts and one-step metrics, as plain JSON values."""
+        fc = self.forecaster
+        return plain(
+            {
+                "run": self.run_dir,
+                "model": fc.model,
+                "window": fc.window,
+                "transform": getattr(fc, "transform_", None),
+                "target": fc.data_["target"],
+                "engine": fc.engine_,
+                "training": fc.training_,
+                "metrics": fc.metrics_,
+                "test_mae_ratio": mae_ratio(fc.metrics_),
+            }
+        )
 
 
 def fit_csv(
@@ -231,6 +249,18 @@ class ForecastReport:
         if self.plot is not None:
             lines.append(f"wrote {self.plot}")
         return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        """The run, the files written and the forecast rows, as plain JSON values."""
+        return plain(
+            {
+                "run": self.run_dir,
+                "out": self.out,
+                "plot": self.plot,
+                "seconds": self.seconds,
+                "forecast": table_records(self.table),
+            }
+        )
 
 
 def forecast_run(
