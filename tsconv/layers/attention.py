@@ -65,6 +65,28 @@ class CausalSelfAttention(keras.layers.Layer):
 
     def call(self, inputs, training=None):
         steps = ops.shape(inputs)[1]
+        weights, v = self._weights_and_values(inputs)
+        weights = self.attention_dropout(weights, training=training)
+        out = ops.matmul(weights, v)  # (batch, heads, steps, dim)
+        out = ops.transpose(out, (0, 2, 1, 3))  # (batch, steps, heads, dim)
+        out = ops.reshape(out, (-1, steps, self.num_heads * self.key_dim))
+        return self.output_dense(out)
+
+    def attention_weights(self, inputs):
+        """How much each step attends to each earlier one: `(batch, heads, steps, steps)`.
+
+        Row i of a head sums to 1 over steps 0…i; every later step gets 0 (causal).
+
+        Example:
+        >>> CausalSelfAttention(num_heads=2, key_dim=4).attention_weights(np.zeros((1, 5, 8))).shape
+        (1, 2, 5, 5)
+        """
+        if not self.built:
+            self.build(ops.shape(inputs))
+        return self._weights_and_values(inputs)[0]
+
+    def _weights_and_values(self, inputs):
+        steps = ops.shape(inputs)[1]
         heads, dim = self.num_heads, self.key_dim
         qkv = self.qkv(inputs)  # (batch, steps, 3 * heads * dim)
         qkv = ops.reshape(qkv, (-1, steps, 3, heads, dim))
@@ -73,12 +95,7 @@ class CausalSelfAttention(keras.layers.Layer):
         logits = ops.matmul(q, ops.transpose(k, (0, 1, 3, 2))) / math.sqrt(dim)
         # (batch, heads, steps, steps)
         logits = logits + ops.cast(self._bias(steps), logits.dtype)
-        weights = ops.softmax(logits, axis=-1)
-        weights = self.attention_dropout(weights, training=training)
-        out = ops.matmul(weights, v)  # (batch, heads, steps, dim)
-        out = ops.transpose(out, (0, 2, 1, 3))  # (batch, steps, heads, dim)
-        out = ops.reshape(out, (-1, steps, heads * dim))
-        return self.output_dense(out)
+        return ops.softmax(logits, axis=-1), v
 
     def _bias(self, steps):
         """Causal mask plus ALiBi: `(heads or 1, steps, steps)`, added to the logits."""

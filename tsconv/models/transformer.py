@@ -132,6 +132,34 @@ class TransformerForecaster(keras.Model):
         self.distribution = distribution
         self.output_steps = output_steps
 
+    def attention_weights(self, window) -> list:
+        """Each layer's attention weights for `window`, `(batch, num_heads, window, window)`.
+
+        Entry `[layer][b, h, i, j]` is how much step i attends to step j (0 for j > i).
+
+        Args:
+            window: `(batch, window, num_features)` scaled inputs.
+
+        Returns:
+            A list of `num_layers` NumPy arrays.
+
+        Example:
+        >>> [w.shape for w in model.attention_weights(np.zeros((1, 100, 1)))]
+        [(1, 4, 100, 100), (1, 4, 100, 100)]
+        """
+        x = self.get_layer("input_projection")(window)  # (batch, window, model_dim)
+        if self.positional == "sinusoidal":
+            x = self.get_layer("position")(x)
+        weights = []
+        for i in range(self.num_layers):
+            block = self.get_layer(f"block_{i}")
+            attention_input = block.attention_norm(x)
+            weights.append(
+                keras.ops.convert_to_numpy(block.attention.attention_weights(attention_input))
+            )
+            x = block(x)  # (batch, window, model_dim)
+        return weights
+
     @property
     def receptive_field(self) -> int:
         """Attention reaches every earlier step: the whole window."""
