@@ -116,3 +116,8 @@ def test_missing_run(tmp_path):
         runs.resolve_run(None, tmp_path)
     with pytest.raises(tsconv.RunError, match=r"run 'ghost' not found"):
         runs.resolve_run("ghost", tmp_path)
+
+
+def test_loading_a_folder_that_does_not_exist_says_so(tmp_path):
+    with pytest.raises(tsconv.RunError, match=r"run .*ghost not found; give a run folder"):
+        tsconv.load(tmp_path / "ghost")

@@ -49,7 +49,13 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def load(path: str | os.PathLike) -> Forecaster:
-    """Loads a run directory: a `Forecaster`, or a `GlobalForecaster` for a many-series run."""
+    """Loads a run directory: a `Forecaster`, or a `GlobalForecaster` for a many-series run.
+
+    Example:
+    >>> fc = tsconv.load("runs/msft")
+    >>> fc.forecast(30).shape
+    (30, 1)
+    """
     if runs.read_run_dir(path).get("kind") == "global-forecaster":
         return GlobalForecaster.load(path)
     return Forecaster.load(path)

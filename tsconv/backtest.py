@@ -92,6 +92,10 @@ class BacktestResult:
         notes: degenerate-forecast diagnostics, in words.
         audit: the leakage audit's findings, or None when not run.
         history: the observed target before the first origin (for plots).
+
+    Example:
+    >>> result = run_backtest(load_csv("datasets/msft.csv"), ["naive", "linear"], horizon=30)
+    >>> result.table().index.tolist()  # models, best first
     """
 
     scores: pd.DataFrame

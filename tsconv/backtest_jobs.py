@@ -38,7 +38,12 @@ SHOWN = (
 
 @dataclass
 class BacktestReport:
-    """What `backtest_csv` measured and wrote."""
+    """What `backtest_csv` measured and wrote.
+
+    Example:
+    >>> report = backtest_csv("datasets/msft.csv", ["naive", "tcn"], horizon=30, folds=5)
+    >>> print(report.summary())  # ranked by MASE, naive first to beat
+    """
 
     result: BacktestResult
     source: str
@@ -179,6 +184,10 @@ def backtest_csv(
 
     Raises:
         InputError: for unusable data or options (nothing is written).
+
+    Example:
+    >>> report = backtest_csv("datasets/msft.csv", ["naive", "tcn"], horizon=30, folds=5)
+    >>> report.result.table().index[0]  # the best model by MASE
     """
     for option in (out, plot):
         if option is not None and Path(option).is_dir():

@@ -38,6 +38,11 @@ class Series:
         freq: pandas frequency string (e.g. `"B"`, `"MS"`), or None for step numbers.
         regular: False when the spacing of timestamps varies beyond the frequency.
         source: where the data came from (a path), for the run's record.
+
+    Example:
+    >>> s = load_csv("datasets/msft.csv")
+    >>> s.columns, s.values.shape
+    (['Close'], (7983, 1))
     """
 
     frame: pd.DataFrame

@@ -46,7 +46,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class FitReport:
-    """What `fit_csv` made: the run directory and the fitted forecaster."""
+    """What `fit_csv` made: the run directory and the fitted forecaster.
+
+    Example:
+    >>> report = fit_csv("datasets/msft.csv", window=100, name="msft")
+    >>> print(report.summary())  # one-step errors beside the naive forecast
+    """
 
     run_dir: Path | None
     forecaster: Forecaster
@@ -165,6 +170,11 @@ def fit_csv(
     Raises:
         InputError: for unusable data or options (nothing is written).
         RunError: when the run name is taken.
+
+    Example:
+    >>> report = fit_csv("datasets/msft.csv", window=100, epochs=5, name="msft")
+    >>> report.run_dir
+    PosixPath('runs/msft')
     """
     many = wide or id_column is not None or has_id_column(path)
     kind = GlobalForecaster if many else Forecaster
@@ -230,7 +240,13 @@ def _timestamp_name(runs_dir: Path) -> str:
 
 @dataclass
 class ForecastReport:
-    """What `forecast_run` made: the table and the files written."""
+    """What `forecast_run` made: the table and the files written.
+
+    Example:
+    >>> report = forecast_run(30, run="msft")
+    >>> report.table.shape
+    (30, 1)
+    """
 
     table: pd.DataFrame
     run_dir: Path
@@ -298,6 +314,11 @@ def forecast_run(
 
     Raises:
         InputError: for a bad horizon or input file; RunError: for a missing or bad run.
+
+    Example:
+    >>> report = forecast_run(30, run="msft", samples=200, quantiles=[0.05, 0.95])
+    >>> report.table.columns.tolist()
+    ['Close', 'q0.05', 'q0.95']
     """
     check_horizon(horizon)  # before loading the run, so bad options fail fast
     if samples is None:

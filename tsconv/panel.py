@@ -51,6 +51,11 @@ class Panel:
         time_column: the time column, or None for numbered steps.
         layout: `"long"` or `"wide"`.
         source: the file.
+
+    Example:
+    >>> panel = load_panel_csv("datasets/us_macro_long.csv")
+    >>> len(panel), panel.id_column
+    (10, 'series_id')
     """
 
     series: dict[str, Series]

@@ -184,6 +184,8 @@ def read_run_dir(path: str | os.PathLike) -> dict:
         RunError: naming what is wrong and what to do.
     """
     path = Path(path)
+    if not path.is_dir():
+        raise RunError(f"run {path} not found; give a run folder written by `tsconv fit`.")
     manifest_path = path / MANIFEST
     if not manifest_path.is_file():
         raise RunError(f"run {path} is incomplete (no {MANIFEST}); fit it again.")

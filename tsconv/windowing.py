@@ -27,6 +27,11 @@ class Windows:
         horizon: target steps per window.
         sequence_targets: `(num_windows, window)` view: the next value of
             channel 0 after each observed step (the sequence objective).
+
+    Example:
+    >>> w = make_windows(np.arange(10.0)[:, None], window=3)
+    >>> w.inputs.shape, w.targets.shape, w.targets[0, 0]
+    ((7, 3, 1), (7, 1), 3.0)
     """
 
     inputs: np.ndarray
@@ -158,6 +163,10 @@ def split_rows(
     Raises:
         InputError: when the training period leaves fewer than
             `min_train_windows` windows, with the numbers and a window that fits.
+
+    Example:
+    >>> split_rows(1000, window=100)  # (train_end, validation_end) target rows
+    (800, 900)
     """
     check_window(window)
     for name, frac in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):

@@ -63,6 +63,10 @@ def write_digits_folder(
 
     Raises:
         InputError: when `out` exists and is not an empty folder.
+
+    Example:
+    >>> write_digits_folder("digits", classes=[0, 1], per_class=10)
+    PosixPath('digits')
     """
     from PIL import Image
     from sklearn.datasets import load_digits

@@ -151,7 +151,14 @@ class _Flow(keras.utils.PyDataset):
 
 
 class ArrayFlow(_Flow):
-    """`ImageDataGenerator.flow`: batches from in-memory arrays (see there)."""
+    """`ImageDataGenerator.flow`: batches from in-memory arrays (see there).
+
+    Example:
+    >>> x, y = digits_arrays()
+    >>> flow = ImageDataGenerator(rotation_range=10).flow(x, y, batch_size=32)
+    [a.shape for a in flow[0]]
+    [(32, 8, 8, 1), (32, 10)]
+    """
 
     def __init__(self, generator, x, y, batch_size=32, shuffle=True, subset=None, num_classes=None):
         x = np.asarray(x, np.float32)
@@ -188,7 +195,13 @@ class ArrayFlow(_Flow):
 
 
 class DirectoryFlow(_Flow):
-    """`ImageDataGenerator.flow_from_directory`: images read from disk batch by batch."""
+    """`ImageDataGenerator.flow_from_directory`: images read from disk batch by batch.
+
+    Example:
+    >>> flow = ImageDataGenerator().flow_from_directory("digits", color_mode="grayscale")
+    >>> flow.class_names, flow[0][0].shape  # a folder of 20 images of 0 and 1
+    (['0', '1'], (20, 8, 8, 1))
+    """
 
     def __init__(
         self,

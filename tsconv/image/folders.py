@@ -56,6 +56,11 @@ def scan_image_folder(
     Raises:
         InputError: for a missing folder, fewer than two classes, or a class
             folder that is missing, leads outside `directory`, or holds no readable image.
+
+    Example:
+    >>> folder = scan_image_folder(write_digits_folder("digits", classes=[0, 1], per_class=10))
+    >>> folder.class_names, len(folder.paths), folder.skipped
+    (['0', '1'], 20, [])
     """
     root = Path(directory)
     if not root.is_dir():
@@ -165,6 +170,10 @@ def load_image(
 
     Raises:
         InputError: naming the file when Pillow cannot read it.
+
+    Example:
+    >>> load_image("digits/3/0.png", (8, 8), color_mode="grayscale").shape
+    (8, 8, 1)
     """
     from PIL import Image
 
@@ -199,7 +208,19 @@ def load_images(
     color_mode: str = "rgb",
     interpolation: str = "bilinear",
 ) -> np.ndarray:
-    """Images stacked as `(n, height, width, channels)` float32 (see `load_image`)."""
+    """Images stacked as `(n, height, width, channels)` float32 (see `load_image`).
+
+    Args:
+        paths: image files.
+        target_size, color_mode, interpolation: as `load_image`.
+
+    Raises:
+        InputError: naming the first file that cannot be read or is over the pixel cap.
+
+    Example:
+    >>> load_images(["a.png", "b.png"], (32, 32)).shape
+    (2, 32, 32, 3)
+    """
     channels = 1 if color_mode == "grayscale" else 3
     out = np.empty((len(paths), *target_size, channels), np.float32)
     for i, path in enumerate(paths):

@@ -140,6 +140,11 @@ def application_base(
     Raises:
         InputError: for an unknown name, a missing weights file, an image
             shape the backbone cannot take, or weights that do not fit.
+
+    Example:
+    >>> base = application_base("MobileNetV3Small", (96, 96, 3), weights=None)
+    >>> build_transfer_model(base, num_classes=5).output_shape
+    (None, 5)
     """
     key = name.lower().replace("-", "").replace("_", "")
     if key not in APPLICATIONS:
@@ -240,6 +245,11 @@ def unfreeze_top(model: keras.Model, layers: int) -> int:
 
     Returns:
         The number of layers unfrozen.
+
+    Example:
+    >>> model = build_transfer_model(convolutional_base(cnn), num_classes=5)
+    >>> unfreeze_top(model, 2)  # how many weighted layers now train
+    2
     """
     check_positive_int("layers", layers)
     base = transfer_base_of(model)

@@ -62,8 +62,21 @@ def check_model_options(name: str, options: dict) -> None:
 def build_model(name: str, window: int, num_features: int, **options) -> keras.Model:
     """Builds the forecaster called `name` (see `MODELS`) for `window` steps of `num_features`.
 
+    Args:
+        name: a key of `MODELS` (`"conv"`, `"tcn"`, `"transformer"`, or a baseline).
+        window: observed steps per input.
+        num_features: channels per step (the target first).
+        **options: the model's constructor arguments (see `model_options(name)`).
+
+    Returns:
+        A Keras model mapping `(batch, window, num_features)` to `(batch, 1)`.
+
     Raises:
         ValueError: for an unknown name or an invalid option, in the Keras style.
+
+    Example:
+    >>> build_model("tcn", window=100, num_features=1, filters=32)(np.zeros((2, 100, 1))).shape
+    (2, 1)
     """
     if name not in MODELS:
         raise ValueError(f"unknown model; use one of {sorted(MODELS)}. Received: model={name!r}")

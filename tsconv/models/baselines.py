@@ -167,14 +167,27 @@ class NaiveForecaster(_RuleForecaster):
 
 @keras.saving.register_keras_serializable(package="tsconv")
 class SeasonalNaiveForecaster(_RuleForecaster):
-    """The level one season ago: `x[t+1] = x[t+1-season]`. See `BaselineRule`."""
+    """The level one season ago: `x[t+1] = x[t+1-season]`. See `BaselineRule`.
+
+    Example:
+    >>> model = SeasonalNaiveForecaster(window=100, season=5, transform="none",
+    ...                                 target_mean=0.0, target_scale=1.0)
+    >>> model(np.zeros((2, 100, 1))).shape
+    (2, 1)
+    """
 
     rule = "seasonal-naive"
 
 
 @keras.saving.register_keras_serializable(package="tsconv")
 class DriftForecaster(_RuleForecaster):
-    """The last level plus the mean step over the window. See `BaselineRule`."""
+    """The last level plus the mean step over the window. See `BaselineRule`.
+
+    Example:
+    >>> model = DriftForecaster(window=100, transform="none", target_mean=0.0, target_scale=1.0)
+    >>> model(np.zeros((2, 100, 1))).shape
+    (2, 1)
+    """
 
     rule = "drift"
 
