@@ -76,3 +76,28 @@ def test_forecast_json_and_csv(fitted, tmp_path):
     assert len(table) == 7 and list(table.columns) == ["Close"]
     assert table.equals(pd.read_csv(tmp_path / "g.csv", index_col=0))
     bad(invoke("forecast", "--runs-dir", runs_dir, "--format", "xml"), "--format must be one of")
+
+
+def test_backtest_json_is_the_whole_of_stdout(tmp_path):
+    csv = tmp_path / "prices.csv"
+    price_frame().to_csv(csv, index=False)
+    result = invoke(
+        "backtest",
+        csv,
+        "--model",
+        "linear",
+        "--horizon",
+        "5",
+        "--folds",
+        "2",
+        "--window",
+        "20",
+        "--no-plot",
+        "--json",
+        "--out",
+        tmp_path / "bt.csv",
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["horizon"] == 5 and report["folds"] == 2
+    assert "linear" in [m["model"] for m in report["models"]]
