@@ -240,8 +240,9 @@ def predict(
 ) -> None:
     """Classify image files with a saved image run."""
     setup(quiet, verbose)
+    progress = None if quiet else lambda line: typer.echo(line, err=True)
     with user_errors(debug):
         from tsconv.image.predictions import predict_images
 
-        report = predict_images(images, run=run, runs_dir=runs_dir, top=top)
+        report = predict_images(images, run=run, runs_dir=runs_dir, top=top, progress=progress)
     show(report, as_json)

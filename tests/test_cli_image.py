@@ -96,6 +96,24 @@ def test_predict_classifies_files_with_the_latest_run(fitted, trees):
     assert str(files[0]) in text and "probability" in text
 
 
+def test_predict_shows_progress_per_chunk_on_stderr_and_chunks_agree(fitted, trees):
+    runs, _ = fitted
+    files = sorted(trees["six"].rglob("*.png"))  # 90 files
+    many = (files * 4)[:300]  # more than one chunk of 256
+    result = invoke("image", "predict", *many, "--runs-dir", runs, "--json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "classified 256/300 images",
+        "classified 300/300 images",
+    ]
+    rows = json.loads(result.stdout)["predictions"]  # stdout holds only the JSON
+    alone = json.loads(invoke("image", "predict", *files, "--runs-dir", runs, "--json").stdout)
+    by_file = {row["file"]: row for row in alone["predictions"]}
+    assert rows == [by_file[str(f)] for f in many]  # the chunk a file falls in changes nothing
+    quiet = invoke("image", "predict", *many, "--runs-dir", runs, "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
 def test_transfer_from_a_run_freezes_the_base_and_saves(fitted, trees):
     runs, _ = fitted
     result = invoke(

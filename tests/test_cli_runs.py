@@ -113,6 +113,15 @@ def test_image_runs_are_listed_shown_and_plotted(tmp_path):
     rows = json.loads(invoke("runs", "--runs-dir", image_runs, "--json").stdout)
     assert rows[0]["kind"] == "image-classifier" and 0 <= rows[0]["score"] <= 1
     assert "validation accuracy" in invoke("show", "--runs-dir", image_runs).stdout
+    # In a fresh process too, where nothing has imported tsconv.image before the archive check.
+    fresh = subprocess.run(
+        [sys.executable, "-m", "tsconv_cli.main", "show", "--runs-dir", str(image_runs)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert fresh.returncode == 0 and "validation accuracy" in fresh.stdout, fresh.stderr
     result = invoke("plot", "--runs-dir", image_runs, "--out", tmp_path / "plots")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == [
@@ -139,3 +148,43 @@ def test_help_never_imports_tensorflow():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_listing_runs_never_imports_tensorflow(runs_dir):
+    # Reading run JSON needs no model; `show` and `plot` do import Keras (they check the archive).
+    code = (
+        "import sys\n"
+        "import tsconv\n"
+        "after_import = [m for m in ('tensorflow', 'keras') if m in sys.modules]\n"
+        "from typer.testing import CliRunner\n"
+        "from tsconv_cli.main import app\n"
+        f"result = CliRunner().invoke(app, ['runs', '--runs-dir', {str(runs_dir)!r}, '--json'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "names = sorted(row['run'] for row in __import__('json').loads(result.stdout))\n"
+        "print(after_import, names, [m for m in ('tensorflow', 'keras') if m in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] ['broken', 'first', 'second'] []"
+
+
+def test_lazy_names_load_on_first_use():
+    code = (
+        "import sys, tsconv, keras\n"
+        "assert 'tsconv.models' not in sys.modules\n"
+        "print(tsconv.TCNForecaster.__module__, tsconv.layers.__name__, 'load' in dir(tsconv))\n"
+        "try:\n"
+        "    tsconv.no_such_name\n"
+        "except AttributeError as exc:\n"
+        "    print(exc)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "tsconv.models.tcn tsconv.layers True",
+        "module 'tsconv' has no attribute 'no_such_name'",
+    ]

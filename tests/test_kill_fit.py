@@ -20,7 +20,8 @@ from conftest import price_frame
 pytestmark = pytest.mark.slow
 
 FIT = ["--window", "20", "--epochs", "3", "--batch-size", "32", "--filters", "8"]
-KILLS = 12
+KILLS = 10  # real kills wanted, at least 3 in each phase
+ATTEMPTS = 24  # a fit may finish before its kill on a busy machine; bounded retries
 
 
 def _fit(csv: Path, runs_dir: Path, name: str) -> subprocess.Popen:
@@ -68,12 +69,14 @@ def test_sigkill_in_training_and_in_saving_never_leaves_a_broken_run(tmp_path):
     assert _check_runs(runs_dir) == 1
 
     killed = {"training": 0, "saving": 0}
-    for k in range(KILLS):
-        phase = "saving" if k % 2 else "training"
+    for k in range(ATTEMPTS):
+        if sum(killed.values()) >= KILLS and min(killed.values()) >= 3:
+            break
+        phase = "saving" if killed["saving"] < killed["training"] else "training"
         process = _fit(csv, runs_dir, f"k{k}")
         began = time.monotonic()
         if phase == "training":  # somewhere between start-up and the save
-            time.sleep(rng.uniform(0.3, 0.95) * saving_at)
+            time.sleep(rng.uniform(0.3, 0.9) * saving_at)
         else:  # a random moment after the temporary run folder appears
             while not _saving(runs_dir) and process.poll() is None:
                 assert time.monotonic() - began < 10 * total, "fit hung"
@@ -90,7 +93,7 @@ def test_sigkill_in_training_and_in_saving_never_leaves_a_broken_run(tmp_path):
         _check_runs(runs_dir)
         assert (runs_dir / "latest").resolve().name != f"k{k}" or (runs_dir / f"k{k}").is_dir()
 
-    assert sum(killed.values()) >= 10 and killed["saving"] >= 3 and killed["training"] >= 3, killed
+    assert sum(killed.values()) >= KILLS and min(killed.values()) >= 3, killed
     leftovers = [p for p in runs_dir.iterdir() if p.name.startswith(".tmp-")]
     last = _fit(csv, runs_dir, "after")
     assert last.wait(timeout=300) == 0, last.stderr.read()[-2000:]

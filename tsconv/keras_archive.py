@@ -73,6 +73,13 @@ def _allowed_bases() -> tuple[type, ...]:
     )
 
 
+def _register_tsconv_classes() -> None:
+    """Imports the modules that register tsconv's Keras classes, so `tsconv>` names resolve."""
+    import tsconv.image  # image layers and models
+    import tsconv.layers
+    import tsconv.models  # noqa: F401
+
+
 def check_keras_archive(path: str | os.PathLike) -> None:
     """Refuses a `.keras` file unless it holds only what tsconv writes.
 
@@ -90,6 +97,7 @@ def check_keras_archive(path: str | os.PathLike) -> None:
     Example:
     >>> check_keras_archive("runs/latest/model.keras")  # None, or RunError
     """
+    _register_tsconv_classes()
     path = Path(path)
     with open(path, "rb") as f:
         if f.read(4) != ZIP_MAGIC:

@@ -17,12 +17,13 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-
-import keras
+from typing import TYPE_CHECKING
 
 from tsconv.errors import InputError, RunError
 from tsconv.files import fsync
-from tsconv.keras_archive import check_keras_archive, load_keras_archive
+
+if TYPE_CHECKING:
+    import keras
 
 logger = logging.getLogger(__name__)
 
@@ -205,12 +206,16 @@ def read_run_dir(path: str | os.PathLike) -> dict:
             f"run {path} was written by tsconv {config.get('tsconv_version', '?')} in run format "
             f"{config.get('format')!r}; this tsconv reads format {FORMAT}. Fit it again."
         )
+    from tsconv.keras_archive import check_keras_archive  # imports Keras
+
     check_keras_archive(path / MODEL)
     return config
 
 
 def load_model(path: str | os.PathLike) -> keras.Model:
     """Loads a checked run's model: allowlist, then `safe_mode=True` (`tsconv.keras_archive`)."""
+    from tsconv.keras_archive import load_keras_archive
+
     return load_keras_archive(Path(path) / MODEL)
 
 

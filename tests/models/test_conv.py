@@ -37,12 +37,12 @@ def test_keras_file_round_trip_gives_identical_predictions(tmp_path):
     np.testing.assert_array_equal(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
 
 
-def test_load_model_in_a_fresh_process_needs_only_import_tsconv(tmp_path):
+def test_load_model_in_a_fresh_process_needs_only_import_tsconv_models(tmp_path):
     model = CausalConvForecaster(window=8, filters=2)
     path = tmp_path / "model.keras"
     model.save(path)
     code = (
-        "import tsconv, keras\n"
+        "import tsconv.models, keras\n"
         f"m = keras.saving.load_model({str(path)!r}, safe_mode=True)\n"
         "print(type(m).__name__)\n"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pandas as pd
 from tsconv.errors import InputError
 from tsconv.image.folders import load_images
 from tsconv.image.image_runs import DEFAULT_RUNS_DIR, read_image_run
+
+CHUNK = 256  # images loaded and classified at a time: bounded memory, progress per chunk
 
 
 @dataclass
@@ -33,6 +36,7 @@ def predict_images(
     run: str | os.PathLike | None = None,
     runs_dir: str | os.PathLike = DEFAULT_RUNS_DIR,
     top: int = 5,
+    progress: Callable[[str], None] | None = None,
 ) -> ImagePredictionReport:
     """Classifies image files with a saved image run.
 
@@ -41,6 +45,8 @@ def predict_images(
         run: run directory or name [default: `runs_dir/latest`].
         runs_dir: the folder of image runs.
         top: how many most probable classes to list per image.
+        progress: called with a line ("classified 256/1000 images") after each chunk
+            of 256 images.
 
     Returns:
         An `ImagePredictionReport` whose table has `file`, `class`,
@@ -58,8 +64,14 @@ def predict_images(
         if not Path(file).is_file():
             raise InputError(f"image file {file} not found.")
     path, config, model = read_image_run(run, runs_dir)
-    images = load_images(files, tuple(config["image_size"]), config["color_mode"])
-    probabilities = model.predict(images, batch_size=256, verbose=0)  # (files, classes)
+    size, mode = tuple(config["image_size"]), config["color_mode"]
+    chunks = []
+    for start in range(0, len(files), CHUNK):
+        images = load_images(files[start : start + CHUNK], size, mode)  # (chunk, h, w, c)
+        chunks.append(model.predict(images, batch_size=CHUNK, verbose=0))
+        if progress is not None:
+            progress(f"classified {start + len(images)}/{len(files)} images")
+    probabilities = np.concatenate(chunks)  # (files, classes)
     names = config["class_names"]
     order = np.argsort(-probabilities, axis=1, kind="stable")[:, :top]
     rows = []
