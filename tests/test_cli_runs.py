@@ -130,6 +130,15 @@ def test_image_runs_are_listed_shown_and_plotted(tmp_path):
     ]
 
 
+def _python(code: str) -> subprocess.CompletedProcess:
+    """Runs `code` in a fresh interpreter, where nothing has been imported yet."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def test_help_never_imports_tensorflow():
     code = (
         "import sys\n"
@@ -143,10 +152,7 @@ def test_help_never_imports_tensorflow():
         "loaded = [m for m in ('tensorflow', 'keras', 'jax', 'tsconv') if m in sys.modules]\n"
         "print(loaded)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = _python(code)
     assert result.stdout.strip() == "[]"
 
 
@@ -163,10 +169,7 @@ def test_listing_runs_never_imports_tensorflow(runs_dir):
         "names = sorted(row['run'] for row in __import__('json').loads(result.stdout))\n"
         "print(after_import, names, [m for m in ('tensorflow', 'keras') if m in sys.modules])\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = _python(code)
     assert result.stdout.strip() == "[] ['broken', 'first', 'second'] []"
 
 
@@ -180,10 +183,7 @@ def test_lazy_names_load_on_first_use():
         "except AttributeError as exc:\n"
         "    print(exc)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    result = _python(code)
     assert result.stdout.splitlines() == [
         "tsconv.models.tcn tsconv.layers True",
         "module 'tsconv' has no attribute 'no_such_name'",
