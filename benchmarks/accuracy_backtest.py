@@ -32,9 +32,9 @@ import pandas as pd
 from results_file import RESULTS, write_results
 
 from tsconv import metrics
-from tsconv.backtest_jobs import backtest_csv
-from tsconv.data import load_csv
-from tsconv.folds import fold_origins
+from tsconv.backtesting.folds import fold_origins
+from tsconv.data.series import load_csv
+from tsconv.jobs.backtest import backtest_csv
 from tsconv.plots import plot_backtest
 
 DATASETS = {

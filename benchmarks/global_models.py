@@ -41,9 +41,9 @@ import pandas as pd
 from results_file import write_results
 
 from tsconv import Forecaster, GlobalForecaster, load_panel_csv
-from tsconv.preparation import encode
-from tsconv.rollout import compiled_rollout
-from tsconv.windowing import last_window
+from tsconv.preprocessing.preparation import encode
+from tsconv.preprocessing.windowing import last_window
+from tsconv.rollout.loops import compiled_rollout
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = {"model": "tcn", "epochs": 10, "patience": 3, "seed": 0}
@@ -104,7 +104,8 @@ def accuracy(name: str, path: Path, window: int) -> tuple[list[str], GlobalForec
 
 
 def forecast_speed(name: str, gf: GlobalForecaster) -> tuple[str, float]:
-    frames = gf._frames(None)
+    # The rows each series' forecast starts from: the run's public context, by series.
+    frames = dict(tuple(gf.context_.groupby(gf.data_["id_column"], sort=False)))
     contexts = np.stack(
         [
             last_window(

@@ -28,7 +28,7 @@ import pandas as pd
 from results_file import write_results
 
 import tsconv
-from tsconv.sampling import interval_coverage
+from tsconv.rollout.sampling import interval_coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 HORIZON, SAMPLES, EVERY, LEVEL = 30, 200, 20, 0.9

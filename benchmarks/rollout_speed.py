@@ -32,7 +32,7 @@ import numpy as np
 from results_file import write_results
 
 import tsconv
-from tsconv.rollout import compiled_rollout, recursive_rollout
+from tsconv.rollout.loops import compiled_rollout, recursive_rollout
 
 ROOT = Path(__file__).resolve().parents[1]
 HORIZON = 30

@@ -49,8 +49,8 @@ def one(points: int) -> dict:
     import numpy as np
 
     from tsconv.models import TCNForecaster
-    from tsconv.preparation import prepare
-    from tsconv.training import train
+    from tsconv.preprocessing.preparation import prepare
+    from tsconv.training.loop import train
 
     class Clock(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):

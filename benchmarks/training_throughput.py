@@ -44,15 +44,15 @@ import numpy as np
 from results_file import write_results
 
 from tsconv.models import TCNForecaster
-from tsconv.preparation import prepare
-from tsconv.tf_input import window_dataset
-from tsconv.training import (
+from tsconv.preprocessing.preparation import prepare
+from tsconv.training.loop import (
     WindowBatches,
     compile_for_training,
     default_jit,
     predict_windows,
     train,
 )
+from tsconv.training.tf_input import window_dataset
 
 WINDOW = 100
 DILATIONS = [1, 2, 4, 8, 16, 32]

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from tsconv_cli.common import DEBUG, QUIET, VERBOSE, setup, split_list, user_errors
+from tsconv_cli.common import (
+    DEBUG,
+    OUTPUT_STEPS,
+    QUIET,
+    VERBOSE,
+    setup,
+    split_list,
+    user_errors,
+)
 
 CSV = Annotated[Path, typer.Argument(help="CSV file with a time column and a numeric target.")]
 WINDOW = Annotated[int, typer.Option(help="Observed steps per forecast.")]
@@ -38,9 +46,17 @@ OBJECTIVE = Annotated[
     str, typer.Option(help="last, or sequence (every step predicts the next; tcn, transformer).")
 ]
 STRATEGY = Annotated[
-    str, typer.Option(help="recursive, or direct (--direct-steps at once; neural models).")
+    str, typer.Option(help="recursive, or direct (--output-steps at once; neural models).")
 ]
-DIRECT_STEPS = Annotated[int, typer.Option(help="Steps per model call with --strategy direct.")]
+OUTPUT_STEPS_OPTION = Annotated[int | None, OUTPUT_STEPS]
+ID_COLUMN = Annotated[
+    str | None,
+    typer.Option(
+        help="Many series, long format: the column naming each row's series [default: found by "
+        "name]; one global model per fold, scored series by series."
+    ),
+]
+WIDE = Annotated[bool, typer.Option("--wide", help="Many series, one column each.")]
 SEED = Annotated[int, typer.Option(help="Seed of training and sampling.")]
 OUT = Annotated[
     Path, typer.Option(help="Per-fold scores CSV; the forecasts go beside it (_forecasts.csv).")
@@ -65,11 +81,13 @@ def backtest(
     target: TARGET = None,
     time_column: TIME_COLUMN = None,
     fill: FILL = None,
+    id_column: ID_COLUMN = None,
+    wide: WIDE = False,
     season: SEASON = None,
     epochs: EPOCHS = 30,
     objective: OBJECTIVE = "last",
     strategy: STRATEGY = "recursive",
-    direct_steps: DIRECT_STEPS = 30,
+    output_steps: OUTPUT_STEPS_OPTION = None,
     seed: SEED = 0,
     out: OUT = Path("backtest.csv"),
     plot: PLOT = True,
@@ -99,11 +117,13 @@ def compare(
     target: TARGET = None,
     time_column: TIME_COLUMN = None,
     fill: FILL = None,
+    id_column: ID_COLUMN = None,
+    wide: WIDE = False,
     season: SEASON = None,
     epochs: EPOCHS = 30,
     objective: OBJECTIVE = "last",
     strategy: STRATEGY = "recursive",
-    direct_steps: DIRECT_STEPS = 30,
+    output_steps: OUTPUT_STEPS_OPTION = None,
     seed: SEED = 0,
     out: OUT = Path("compare.csv"),
     plot: PLOT = True,
@@ -121,7 +141,7 @@ def _run(chosen: list[str], **options) -> None:
     show = None if options["quiet"] else lambda line: typer.echo(line, err=True)
     out = options["out"]
     with user_errors(options["debug"]):
-        from tsconv.backtest_jobs import backtest_csv
+        from tsconv.jobs.backtest import backtest_csv
 
         report = backtest_csv(
             options["csv"],
@@ -131,6 +151,8 @@ def _run(chosen: list[str], **options) -> None:
             target=options["target"],
             time_column=options["time_column"],
             fill=options["fill"],
+            id_column=options["id_column"],
+            wide=options["wide"],
             refit=options["refit"],
             audit=options["audit"],
             samples=options["samples"],
@@ -143,7 +165,7 @@ def _run(chosen: list[str], **options) -> None:
             epochs=options["epochs"],
             objective=options["objective"],
             strategy=options["strategy"],
-            direct_steps=options["direct_steps"],
+            output_steps=options["output_steps"],
         )
     if options["json_output"]:
         typer.echo(json.dumps(report.to_json(), indent=2))

@@ -14,6 +14,13 @@ QUIET = typer.Option("--quiet", "-q", help="Show only the result and errors.")
 VERBOSE = typer.Option("--verbose", "-v", help="Show info logs, TensorFlow's included.")
 DEBUG = typer.Option("--debug", help="Show the full traceback of an error.")
 JSON = typer.Option("--json", help="Print the result as JSON (nothing else on stdout).")
+OUTPUT_STEPS = typer.Option(
+    "--output-steps",
+    "--direct-steps",
+    help="Target steps per model call with --strategy direct [default: 30] "
+    "(--direct-steps: its former name).",
+    show_default=False,
+)
 
 
 def show(report, as_json: bool) -> None:

@@ -10,6 +10,7 @@ import typer
 from tsconv_cli.common import (
     DEBUG,
     JSON,
+    OUTPUT_STEPS,
     QUIET,
     VERBOSE,
     given,
@@ -95,12 +96,10 @@ def fit(
         str,
         typer.Option(
             help="recursive (forecast one step, feed it back) or direct (forecast "
-            "--direct-steps at once; conv, tcn, transformer)."
+            "--output-steps at once; conv, tcn, transformer)."
         ),
     ] = "recursive",
-    direct_steps: Annotated[
-        int, typer.Option(help="Steps per model call with --strategy direct.")
-    ] = 30,
+    output_steps: Annotated[int | None, OUTPUT_STEPS] = None,
     loss: Annotated[
         str | None,
         typer.Option(help="mse, mae or huber [default: mse; a likelihood for distributions]."),
@@ -152,7 +151,7 @@ def fit(
     if as_json:
         progress = 0  # Keras's progress bar writes to stdout
     with user_errors(debug):
-        from tsconv.jobs import fit_csv
+        from tsconv.jobs.fit import fit_csv
 
         report = fit_csv(
             csv,
@@ -177,7 +176,7 @@ def fit(
             objective=objective,
             season=season,
             strategy=strategy,
-            direct_steps=direct_steps,
+            output_steps=output_steps,
             model_options=given(
                 filters=filters,
                 kernel_size=kernel_size,

@@ -76,7 +76,7 @@ def forecast(
     output_format = "json" if as_json else output_format
     with user_errors(debug):
         from tsconv.errors import InputError
-        from tsconv.jobs import forecast_run
+        from tsconv.jobs.forecast import forecast_run
 
         if output_format not in FORMATS:
             raise InputError(
@@ -97,6 +97,6 @@ def forecast(
             seed=seed,
         )
     if output_format == "csv":
-        typer.echo(report.table.to_csv(), nl=False)
+        typer.echo(report.to_csv(), nl=False)
     else:
         show(report, output_format == "json")

@@ -142,7 +142,7 @@ def fit(
         "global_pooling": global_pooling,
     }
     with user_errors(debug):
-        from tsconv.image.jobs import fit_image_folder
+        from tsconv.jobs.image import fit_image_folder
 
         report = fit_image_folder(
             folder,
@@ -205,7 +205,7 @@ def transfer(
     """Reuse a trained convolutional base: freeze it, train a new head, optionally fine-tune."""
     progress = setup(quiet, verbose)
     with user_errors(debug):
-        from tsconv.image.jobs import transfer_image_folder
+        from tsconv.jobs.image import transfer_image_folder
 
         report = transfer_image_folder(
             folder,
@@ -242,7 +242,7 @@ def predict(
     setup(quiet, verbose)
     progress = None if quiet else lambda line: typer.echo(line, err=True)
     with user_errors(debug):
-        from tsconv.image.predictions import predict_images
+        from tsconv.jobs.image import predict_images
 
         report = predict_images(images, run=run, runs_dir=runs_dir, top=top, progress=progress)
     show(report, as_json)

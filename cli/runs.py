@@ -23,7 +23,7 @@ def list_command(
     """List runs, newest first: model, window, date and the test score against naive."""
     setup(quiet=True)
     with user_errors(debug):
-        from tsconv.run_listing import list_runs
+        from tsconv.jobs.runs import list_runs
 
         table = list_runs(runs_dir)
     if as_json:
@@ -48,7 +48,7 @@ def show(
     """Show one run's config and metrics (checked against its manifest)."""
     setup(quiet=True)
     with user_errors(debug):
-        from tsconv.run_listing import describe_run, show_run
+        from tsconv.jobs.runs import describe_run, show_run
 
         record = show_run(run, runs_dir)
     typer.echo(json.dumps(record, indent=2) if as_json else describe_run(record))
@@ -63,7 +63,7 @@ def plot(
     """Draw a run's plots again, as PNGs beside you (the run itself stays sealed)."""
     setup(quiet=True)
     with user_errors(debug):
-        from tsconv.run_listing import plot_run
+        from tsconv.jobs.runs import plot_run
 
         files = plot_run(run, runs_dir, out)
     for file in files:

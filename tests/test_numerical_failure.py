@@ -10,10 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 import tsconv
-import tsconv.forecaster
 from conftest import TINY, bad, price_frame
-from tsconv.divergence import StopOnNonFiniteLoss
-from tsconv.rollout_guard import first_bad_step, guard, runaway_bound
+from tsconv.forecasters import forecaster as forecaster_module
+from tsconv.preprocessing.preparation import encode
+from tsconv.preprocessing.windowing import last_window
+from tsconv.rollout.guard import first_bad_step, guard, runaway_bound
+from tsconv.training.callbacks import StopOnNonFiniteLoss
 from tsconv_cli.main import app
 
 runner = CliRunner()
@@ -90,13 +92,9 @@ def test_a_runaway_rollout_stops_with_a_warning_naming_the_step(amplifier, caplo
     step = len(table) + 1
     assert f"rollout stopped at step {step} of 100" in caplog.text
     bound = runaway_bound(amplifier.data_["scaled_target_max"])
-    scaled = amplifier._rollout(
-        amplifier._forecast_start(100, None)[1][None],
-        100,
-        np.zeros((1, 100), "float32"),
-        True,
-        None,
-    )
+    levels = amplifier.context_[["Close"]].to_numpy()
+    window = last_window(encode(amplifier.transform_, amplifier.scaler_, levels), amplifier.window)
+    scaled = tsconv.compiled_rollout(amplifier.model_, window[None], 100)  # unguarded
     assert np.abs(scaled[0, : step - 1]).max() <= bound < abs(scaled[0, step - 1])
     assert not np.isfinite(scaled[0, -1])  # what would have been printed
     samples = amplifier.forecast(100, samples=20, seed=0)
@@ -154,7 +152,7 @@ def test_prices_above_float16_range_stay_finite_under_mixed_float16(
     # On a CPU "mixed" means bfloat16 (float32's range); force float16, whose largest
     # value is 65,504, to show the scaling happens before any half-precision op.
     monkeypatch.setattr(
-        tsconv.forecaster,
+        forecaster_module,
         "dtype_policy",
         lambda precision, device: "mixed_float16" if precision == "mixed" else "float32",
     )
@@ -164,7 +162,7 @@ def test_prices_above_float16_range_stay_finite_under_mixed_float16(
     frame.to_csv(csv, index=False)
     series = tsconv.load_csv(csv)
     fc = tsconv.Forecaster(**{**TINY, "transform": transform, "precision": "mixed"}).fit(series)
-    assert fc.engine_["dtype_policy"] == "mixed_float16"
+    assert fc.engine_.dtype_policy == "mixed_float16"
     assert fc.model_.compute_dtype == "float16"
     window = np.zeros((1, 20, 1), "float32")
     output = fc.model_(window)

@@ -9,9 +9,9 @@ from hypothesis.extra.numpy import arrays
 
 import tsconv
 from conftest import price_frame
-from tsconv import transforms
-from tsconv.scaling import StandardScaler
-from tsconv.windowing import count_windows, make_windows
+from tsconv.preprocessing import transforms
+from tsconv.preprocessing.scaling import StandardScaler
+from tsconv.preprocessing.windowing import count_windows, make_windows
 
 PROPERTY = settings(max_examples=300, deadline=None, derandomize=True)
 

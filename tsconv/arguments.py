@@ -1,6 +1,15 @@
-"""Keras-style argument checks: `ValueError("what is wrong. Received: arg=value")`."""
+"""Argument checks shared by every layer of tsconv.
+
+Keras objects raise `ValueError("what is wrong. Received: arg=value")`
+(`check_positive_int`, `check_rate`, `check_choice`); the user-facing
+`window` and `horizon` checks raise `InputError` with the CLI flag to fix.
+"""
 
 from __future__ import annotations
+
+import numpy as np
+
+from tsconv.errors import InputError
 
 
 def check_positive_int(name: str, value) -> None:
@@ -19,3 +28,19 @@ def check_choice(name: str, value, choices: tuple) -> None:
     """Raises `ValueError` unless `value` is one of `choices`."""
     if value not in choices:
         raise ValueError(f"`{name}` must be one of {choices}. Received: {name}={value!r}")
+
+
+def check_window(window: int) -> None:
+    """Raises `InputError` unless `window` (observed steps per forecast) is a positive integer."""
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise InputError(
+            f"window must be a positive integer (e.g. --window 100). Received: window={window}"
+        )
+
+
+def check_horizon(horizon: int) -> None:
+    """Raises `InputError` unless `horizon` (steps forecast) is a positive integer."""
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise InputError(
+            f"horizon must be a positive integer (e.g. --horizon 30). Received: horizon={horizon}"
+        )

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from tsconv.distribute import describe_engine
+from tsconv.data.panel import load_panel_csv
 from tsconv.errors import InputError
-from tsconv.global_forecaster import GlobalForecaster
+from tsconv.forecasters.forecaster import GlobalForecaster
 from tsconv.json_values import plain
-from tsconv.panel import load_panel_csv
+from tsconv.training.engine import describe_engine
 
 logger = logging.getLogger(__name__)
 

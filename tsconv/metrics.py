@@ -154,3 +154,8 @@ def point_errors(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
     {'mae': 1.0, 'rmse': 1.4142135623730951, 'mape': 50.0}
     """
     return {"mae": mae(y_true, y_pred), "rmse": rmse(y_true, y_pred), "mape": mape(y_true, y_pred)}
+
+
+def quantile_name(q: float) -> str:
+    """The column name of quantile `q`: `q0.05`."""
+    return f"q{q:g}"

@@ -6,6 +6,9 @@ import pytest
 from tsconv import TransformerForecaster
 from tsconv.layers.attention import CausalSelfAttention
 
+# Keras-only: also run under KERAS_BACKEND=jax (see the README's test command).
+pytestmark = pytest.mark.portable
+
 
 @pytest.mark.parametrize("positional", ["sinusoidal", "alibi"])
 def test_weights_are_causal_rows_that_sum_to_one(positional):

@@ -3,15 +3,18 @@ import numpy as np
 import pytest
 
 from helpers import assert_round_trip
-from tsconv import transforms
 from tsconv.models import (
     DriftForecaster,
     LinearForecaster,
     NaiveForecaster,
     SeasonalNaiveForecaster,
 )
-from tsconv.rollout import recursive_rollout
-from tsconv.windowing import make_windows
+from tsconv.preprocessing import transforms
+from tsconv.preprocessing.windowing import make_windows
+from tsconv.rollout.loops import recursive_rollout
+
+# Keras-only: also run under KERAS_BACKEND=jax (see the README's test command).
+pytestmark = pytest.mark.portable
 
 WINDOW = 24
 MEAN, SCALE = 0.3, 2.5  # an arbitrary scaler: the rules must undo it exactly

@@ -7,6 +7,9 @@ import pytest
 
 from tsconv.models import CausalConvForecaster, build_model
 
+# Keras-only: also run under KERAS_BACKEND=jax (see the README's test command).
+pytestmark = pytest.mark.portable
+
 
 def test_shapes_and_parameters():
     model = CausalConvForecaster(window=30, num_features=2, filters=4, kernel_size=3, num_layers=2)
@@ -14,7 +17,8 @@ def test_shapes_and_parameters():
     assert tuple(out.shape) == (5, 1)
     # conv_0: 3*2*4+4, conv_1: 3*4*4+4, head: 30*4+1
     assert model.count_params() == (24 + 4) + (48 + 4) + (120 + 1)
-    assert model.receptive_field == 5
+    assert model.conv_receptive_field == 5
+    assert model.receptive_field == 30  # the dense head reads every position
 
 
 def test_config_round_trip():

@@ -8,7 +8,10 @@ from helpers import assert_causal, assert_round_trip, per_step
 from tsconv.layers import DistributionHead
 from tsconv.layers.distribution_head import gaussian_nll, student_t_nll
 from tsconv.models import CausalConvForecaster, TCNForecaster, TransformerForecaster
-from tsconv.rollout import compiled_rollout, recursive_rollout
+from tsconv.rollout.loops import compiled_rollout, recursive_rollout
+
+# Keras-only: also run under KERAS_BACKEND=jax (see the README's test command).
+pytestmark = pytest.mark.portable
 
 WINDOW = 24
 NEURAL = {

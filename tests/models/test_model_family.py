@@ -6,6 +6,9 @@ import pytest
 
 import tsconv
 
+# Keras-only: also run under KERAS_BACKEND=jax (see the README's test command).
+pytestmark = pytest.mark.portable
+
 SMALL = {
     "conv": {"filters": 8},
     "tcn": {"filters": 8},

@@ -8,6 +8,9 @@ import pytest
 from helpers import assert_causal, assert_round_trip, per_step
 from tsconv.models import TCNForecaster, default_dilations, tcn_receptive_field
 
+# Keras-only: also run under KERAS_BACKEND=jax (see the README's test command).
+pytestmark = pytest.mark.portable
+
 
 def test_default_dilations_fill_the_window_without_passing_it():
     for window in (5, 13, 30, 64, 80, 100, 500):

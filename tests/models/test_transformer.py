@@ -5,6 +5,9 @@ import pytest
 from helpers import assert_causal, assert_round_trip, per_step
 from tsconv.models import TransformerForecaster
 
+# Keras-only: also run under KERAS_BACKEND=jax (see the README's test command).
+pytestmark = pytest.mark.portable
+
 
 @pytest.mark.parametrize("positional", ["sinusoidal", "alibi"])
 def test_transformer_is_causal_at_every_position(positional):

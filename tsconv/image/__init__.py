@@ -4,7 +4,11 @@ Importing it registers the image layers and models with Keras, so saved
 image models load with `safe_mode=True` and no `custom_objects`.
 """
 
-from tsconv.image.augmentation import ImageDataGenerator
+# Keras first: when this import is what loads Keras, tsconv registers its classes
+# (see `tsconv/__init__.py`) before any module here is half-imported.
+import keras  # noqa: F401, I001
+
+from tsconv.image.data_generator import ImageDataGenerator
 from tsconv.image.augmentation_layers import (
     RandomChannelShift,
     RandomCutMix,

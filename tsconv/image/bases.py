@@ -18,7 +18,7 @@ from tsconv.image.transfer import (
     convolutional_base,
     top_pooling,
 )
-from tsconv.keras_archive import load_keras_archive
+from tsconv.runs.keras_archive import load_keras_archive
 
 logger = logging.getLogger(__name__)
 

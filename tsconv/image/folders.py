@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tsconv.data.limits import limit
 from tsconv.errors import InputError
-from tsconv.limits import limit
 
 logger = logging.getLogger(__name__)
 

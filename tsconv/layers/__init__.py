@@ -1,5 +1,9 @@
 """tsconv's Keras layers, registered serializable under the package name `tsconv`."""
 
+# Keras first: when this import is what loads Keras, tsconv registers its classes
+# (see `tsconv/__init__.py`) before any layer module here is half-imported.
+import keras  # noqa: F401
+
 from tsconv.layers.attention import CausalSelfAttention, SinusoidalPositionEncoding
 from tsconv.layers.distribution_head import DistributionHead
 from tsconv.layers.last_step import LastStep

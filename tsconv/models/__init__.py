@@ -1,11 +1,17 @@
-"""tsconv's Keras models, registered serializable under the package name `tsconv`."""
+"""tsconv's Keras models, registered serializable under the package name `tsconv`.
+
+Every model is a `ForecasterModel` (`base.py`), which declares what it can do.
+"""
 
 from __future__ import annotations
 
 import inspect
 
+# Keras first: when this import is what loads Keras, tsconv registers its classes
+# (see `tsconv/__init__.py`) before any model module here is half-imported.
 import keras
 
+from tsconv.models.base import ForecasterModel, capabilities_of
 from tsconv.models.baselines import (
     DriftForecaster,
     LinearForecaster,
@@ -88,12 +94,14 @@ __all__ = [
     "MODELS",
     "CausalConvForecaster",
     "DriftForecaster",
+    "ForecasterModel",
     "LinearForecaster",
     "NaiveForecaster",
     "SeasonalNaiveForecaster",
     "TCNForecaster",
     "TransformerForecaster",
     "build_model",
+    "capabilities_of",
     "check_model_options",
     "default_dilations",
     "model_options",

@@ -15,7 +15,8 @@ import numpy as np
 from keras import ops
 
 from tsconv.arguments import check_choice, check_positive_int
-from tsconv.windowing import Windows
+from tsconv.models.base import ForecasterModel
+from tsconv.preprocessing.windowing import Windows
 
 RULES = ("naive", "seasonal-naive", "drift")
 RULE_TRANSFORMS = ("none", "diff", "log-return")
@@ -101,7 +102,7 @@ class BaselineRule(keras.layers.Layer):
         return config
 
 
-class _RuleForecaster(keras.Model):
+class _RuleForecaster(ForecasterModel, keras.Model):
     """A `BaselineRule` over the window, as a model without weights."""
 
     rule = "naive"
@@ -193,7 +194,7 @@ class DriftForecaster(_RuleForecaster):
 
 
 @keras.saving.register_keras_serializable(package="tsconv")
-class LinearForecaster(keras.Model):
+class LinearForecaster(ForecasterModel, keras.Model):
     """A linear function of the whole window, fitted by ridge least squares.
 
     Args:

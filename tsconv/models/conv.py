@@ -8,10 +8,11 @@ from keras import ops
 from tsconv.arguments import check_positive_int, check_rate
 from tsconv.layers.conv_step import conv_queue, conv_step
 from tsconv.layers.distribution_head import make_head
+from tsconv.models.base import ForecasterModel
 
 
 @keras.saving.register_keras_serializable(package="tsconv")
-class CausalConvForecaster(keras.Model):
+class CausalConvForecaster(ForecasterModel, keras.Model):
     """Stacked causal `Conv1D` layers with ReLU, optional dropout, then a dense head.
 
     The classic conv → dense forecaster: each convolution sees only the
@@ -96,16 +97,19 @@ class CausalConvForecaster(keras.Model):
         self.distribution = distribution
         self.output_steps = output_steps
 
-    @property
-    def receptive_field(self) -> int:
-        """Steps that influence the last convolution output: `num_layers * (kernel_size - 1) + 1`.
-
-        The dense head reads every position, so the model as a whole sees the full window.
-        """
-        return self.num_layers * (self.kernel_size - 1) + 1
-
     # Every step's forecast can be streamed exactly (see `stream_step`).
     supports_cache = True
+    supports_direct = True
+
+    @property
+    def receptive_field(self) -> int:
+        """The dense head reads every position: the whole window can move the forecast."""
+        return self.window
+
+    @property
+    def conv_receptive_field(self) -> int:
+        """Steps that reach one convolution output: `num_layers * (kernel_size - 1) + 1`."""
+        return self.num_layers * (self.kernel_size - 1) + 1
 
     def _convs(self) -> list[keras.layers.Conv1D]:
         return [self.get_layer(f"conv_{i}") for i in range(self.num_layers)]
@@ -136,7 +140,7 @@ class CausalConvForecaster(keras.Model):
 
         The head reads every position of the window, so the last convolution's
         output is kept for the whole window and slid by one. Its oldest
-        `receptive_field - 1` columns see the zero padding in front of the
+        `conv_receptive_field - 1` columns see the zero padding in front of the
         window in the window model; they are recomputed from the window's
         first steps (a few columns), so the forecast equals `model(window)`.
 
@@ -155,7 +159,7 @@ class CausalConvForecaster(keras.Model):
             new_queues.append(queue)
         features = ops.concatenate([features[:, 1:], x], axis=1)  # (batch, window, filters)
         window = ops.concatenate([window[:, 1:], column], axis=1)  # (batch, window, channels)
-        padded = min(self.receptive_field - 1, self.window)
+        padded = min(self.conv_receptive_field - 1, self.window)
         if padded > 0:
             prefix = window[:, :padded]
             for conv in convs:

@@ -7,8 +7,10 @@ import logging
 import keras
 
 from tsconv.arguments import check_positive_int, check_rate
-from tsconv.layers import LastStep, TCNBlock
 from tsconv.layers.distribution_head import make_head
+from tsconv.layers.last_step import LastStep
+from tsconv.layers.tcn import TCNBlock
+from tsconv.models.base import ForecasterModel
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ def default_dilations(window: int, kernel_size: int = 3, stacks: int = 1) -> lis
 
 
 @keras.saving.register_keras_serializable(package="tsconv")
-class TCNForecaster(keras.Model):
+class TCNForecaster(ForecasterModel, keras.Model):
     """Residual blocks of dilated causal convolutions, then a dense head per step.
 
     Output step i depends only on input steps ≤ i, so the head's output at
@@ -95,6 +97,7 @@ class TCNForecaster(keras.Model):
     """
 
     supports_sequence_objective = True
+    supports_direct = True
 
     def __init__(
         self,

@@ -5,14 +5,17 @@ from __future__ import annotations
 import keras
 
 from tsconv.arguments import check_choice, check_positive_int, check_rate
-from tsconv.layers import LastStep, SinusoidalPositionEncoding, TransformerBlock
+from tsconv.layers.attention import SinusoidalPositionEncoding
 from tsconv.layers.distribution_head import make_head
+from tsconv.layers.last_step import LastStep
+from tsconv.layers.transformer import TransformerBlock
+from tsconv.models.base import ForecasterModel
 
 POSITIONALS = ("sinusoidal", "alibi")
 
 
 @keras.saving.register_keras_serializable(package="tsconv")
-class TransformerForecaster(keras.Model):
+class TransformerForecaster(ForecasterModel, keras.Model):
     """A linear projection of each step, pre-LayerNorm causal blocks, a dense head per step.
 
     Step i attends only to steps ≤ i, so the head's output at every position
@@ -48,6 +51,7 @@ class TransformerForecaster(keras.Model):
     """
 
     supports_sequence_objective = True
+    supports_direct = True
     # No stream cache: with attention over the whole window, sliding the window
     # drops its oldest step from every position's attention, so every cached key
     # and value past the first layer (and, with sinusoidal positions, every

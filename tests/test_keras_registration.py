@@ -1,0 +1,66 @@
+"""`import tsconv` registers tsconv's Keras classes, so Keras loads a saved model by itself.
+
+Each check runs in a fresh interpreter, since registration is about import
+order: tsconv before Keras, Keras before tsconv, and a tsconv sub-package
+that is the first to import Keras. The models are those of the legacy fixture
+runs: every forecaster family (conv, TCN, transformer, a rule baseline,
+linear, a global model) and an image CNN.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+RUNS = ROOT / "tests" / "fixtures" / "legacy_runs" / "runs"
+MODELS = sorted(str(p) for p in RUNS.glob("*/model.keras"))
+
+ORDERS = {
+    "tsconv first": "import tsconv\nimport keras\n",
+    "keras first": "import keras\nimport tsconv\n",
+    "a sub-package loads keras": "import tsconv.layers\nimport keras\n",
+    "tensorflow first": "import tensorflow\nimport tsconv\nimport keras\n",
+}
+
+
+@pytest.mark.parametrize("order", list(ORDERS))
+def test_keras_loads_every_family_after_import_tsconv(order):
+    """`keras.saving.load_model(path, safe_mode=True)` works with no custom_objects."""
+    assert len(MODELS) == 7
+    code = ORDERS[order] + (
+        "import numpy as np\n"
+        f"for path in {MODELS!r}:\n"
+        "    model = keras.saving.load_model(path, safe_mode=True)\n"
+        "    x = np.zeros((1, *model.input_shape[1:]), 'float32')\n"
+        "    print(type(model).__name__, model.predict(x, verbose=0).shape[0])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    names = sorted(line.split()[0] for line in result.stdout.splitlines())
+    assert names == sorted(
+        [
+            "CNNClassifier",
+            "CausalConvForecaster",
+            "CausalConvForecaster",
+            "LinearForecaster",
+            "SeasonalNaiveForecaster",
+            "TCNForecaster",
+            "TransformerForecaster",
+        ]
+    )
+
+
+def test_import_tsconv_alone_starts_no_keras():
+    """Registration waits for Keras: `import tsconv` by itself imports neither Keras nor TF."""
+    code = (
+        "import sys, tsconv\n"
+        "print(sorted(m for m in ('keras', 'tensorflow', 'jax', 'tsconv.models') "
+        "if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

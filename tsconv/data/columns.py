@@ -1,0 +1,244 @@
+"""The pieces of reading a CSV column by column, shared by `load_csv` and `load_panel_csv`.
+
+Each check raises `InputError` with a one-line message naming the column and
+the file line (header = line 1) and saying what to do. Rows keep their file
+line as their label from `read_csv_rows` on, so messages stay right after
+blank lines, selection and filling.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+import pandas as pd
+
+from tsconv.data.limits import limit
+from tsconv.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+TIME_COLUMN_NAMES = ("date", "datetime", "time", "timestamp", "ds")
+PRICE_TARGETS = ("adj close", "adj_close", "adjclose", "adjusted close", "close")
+FILL_METHODS = ("ffill", "interpolate", "drop")
+
+
+def file_line(rows: pd.Series | pd.DataFrame | pd.Index, row: int) -> int:
+    """File line (the header is line 1) of the data row at position `row` of `rows`.
+
+    `read_csv_rows` labels every row with its file line, and rows keep their labels
+    through selection and filling, so blank lines in the file do not shift it.
+    """
+    index = rows if isinstance(rows, pd.Index) else rows.index
+    return int(index[row])
+
+
+def read_csv_rows(path: str | os.PathLike) -> pd.DataFrame:
+    if not os.path.exists(path):
+        raise InputError(f"file not found: {path}. Check the path (e.g. datasets/msft.csv).")
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a folder; give a CSV file.")
+    size = os.path.getsize(path)
+    if size == 0:
+        raise InputError(f"{path} is empty; give a CSV file with a header row and data rows.")
+    max_bytes, max_rows = limit("TSCONV_MAX_CSV_BYTES"), limit("TSCONV_MAX_CSV_ROWS")
+    if size > max_bytes:
+        raise InputError(
+            f"{path} is {size:,} bytes, above the cap of {max_bytes:,}; raise "
+            "TSCONV_MAX_CSV_BYTES if this file is meant."
+        )
+    try:
+        # One row past the cap is enough to know the file is over it.
+        raw = pd.read_csv(path, skipinitialspace=True, nrows=max_rows + 1, skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        raise InputError(
+            f"{path} is empty; give a CSV file with a header row and data rows."
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path} is not a readable CSV file ({first}).") from None
+    if len(raw) > max_rows:
+        raise InputError(
+            f"{path} has more than {max_rows:,} data rows, the cap; raise TSCONV_MAX_CSV_ROWS "
+            "if this file is meant."
+        )
+    raw.columns = [str(c).strip() for c in raw.columns]
+    raw.index = pd.RangeIndex(2, len(raw) + 2)  # file lines: the header is line 1
+    raw = raw[~raw.isna().all(axis=1).to_numpy()]  # blank lines, kept until now for the count
+    if raw.empty:
+        raise InputError(f"{path} has a header but no data rows.")
+    return raw
+
+
+def is_numeric(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def find_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
+    if requested is not None:
+        if requested not in raw.columns:
+            raise InputError(
+                f"time column {requested!r} not found; the file has columns {list(raw.columns)}."
+            )
+        return requested
+    for name in raw.columns:
+        if name.lower() in TIME_COLUMN_NAMES:
+            return name
+    for name in raw.columns:
+        column = raw[name]
+        if is_numeric(column):
+            continue
+        parsed = try_dates(column)
+        if parsed is not None and parsed.notna().all():
+            return name
+    return None
+
+
+def try_dates(column: pd.Series) -> pd.Series | None:
+    try:
+        return pd.to_datetime(column, errors="coerce", format="mixed")
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def parse_times(raw: pd.DataFrame, name: str) -> pd.Series:
+    column = raw[name]
+    parsed = try_dates(column.astype("string")) if is_numeric(column) else try_dates(column)
+    if parsed is None:
+        raise InputError(f"time column {name!r} could not be parsed as dates.")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert(None)
+    bad = parsed.isna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"time column {name!r} has a value that is not a date at line "
+            f"{file_line(column, row)}: {column.iloc[row]!r}. Fix or remove that row."
+        )
+    return parsed
+
+
+def pick_target(raw: pd.DataFrame, target: str | None, time_column: str | None) -> str:
+    candidates = [c for c in raw.columns if c != time_column]
+    if target is not None:
+        if target not in raw.columns:
+            raise InputError(
+                f"target column {target!r} not found; the file has columns {list(raw.columns)}. "
+                "Choose one with --target."
+            )
+        if target == time_column:
+            raise InputError(f"target column {target!r} is the time column; choose another.")
+        return target
+    by_lower = {c.lower(): c for c in candidates}
+    for name in PRICE_TARGETS:
+        if name in by_lower:
+            return by_lower[name]
+    numeric = [c for c in candidates if is_numeric(raw[c])]
+    if not numeric:
+        # A numeric column with a few bad cells reads as text; pick it so that the
+        # error names the bad line instead of saying there is no numeric column.
+        numeric = [c for c in candidates if mostly_numeric(raw[c])]
+    if len(numeric) == 1:
+        return numeric[0]
+    if not numeric:
+        raise InputError(
+            f"no numeric column to forecast; the file has columns {list(raw.columns)}. "
+            "Give a CSV with a numeric column, or name it with --target."
+        )
+    raise InputError(
+        f"several numeric columns could be the target: {numeric}. Choose one with --target."
+    )
+
+
+def mostly_numeric(column: pd.Series) -> bool:
+    present = column.dropna()
+    return len(present) > 0 and pd.to_numeric(present, errors="coerce").notna().mean() >= 0.5
+
+
+def check_features(
+    raw: pd.DataFrame, features: list[str], target: str, time_column: str | None
+) -> list[str]:
+    missing = [f for f in features if f not in raw.columns]
+    if missing:
+        raise InputError(
+            f"feature column(s) {missing} not found; the file has columns {list(raw.columns)}."
+        )
+    for name in features:
+        if name in (target, time_column):
+            raise InputError(f"feature {name!r} is the target or time column; list other columns.")
+    if len(set(features)) != len(features):
+        raise InputError(f"features are listed twice: {features}.")
+    return list(features)
+
+
+def to_numbers(column: pd.Series, name: str) -> pd.Series:
+    """Converts a column to float64, naming the first row that holds text."""
+    if is_numeric(column):
+        return column.astype(np.float64)
+    numbers = pd.to_numeric(column, errors="coerce")
+    text = numbers.isna() & column.notna()
+    if text.any():
+        row = int(np.flatnonzero(text.to_numpy())[0])
+        raise InputError(
+            f"column {name!r} holds text at line {file_line(column, row)}: {column.iloc[row]!r}; "
+            f"{int(text.sum())} row(s) are not numbers. Fix them or choose another column."
+        )
+    return numbers.astype(np.float64)
+
+
+def handle_missing(frame: pd.DataFrame, stamps: pd.Series | None, fill: str | None) -> pd.DataFrame:
+    if fill is not None and fill not in FILL_METHODS:
+        raise InputError(f"unknown fill method {fill!r}; use one of {list(FILL_METHODS)}.")
+    values = frame.to_numpy()
+    bad_rows = ~np.isfinite(values).all(axis=1)
+    if not bad_rows.any():
+        return frame
+    count = int(bad_rows.sum())
+    if fill is None:
+        rows = np.flatnonzero(bad_rows)
+        cols = [c for c in frame.columns if not np.isfinite(frame[c].to_numpy()).all()]
+        where = ", ".join(describe_row(frame, r, stamps) for r in rows[:3])
+        more = f" and {count - 3} more" if count > 3 else ""
+        raise InputError(
+            f"{count} row(s) have missing or infinite values in column(s) {cols} "
+            f"(at {where}{more}). "
+            "Choose --fill ffill, --fill interpolate or --fill drop."
+        )
+    frame = frame.replace([np.inf, -np.inf], np.nan)
+    if fill == "drop":
+        frame = frame.dropna()
+    elif fill == "ffill":
+        frame = frame.ffill().dropna()
+    else:
+        frame = frame.interpolate(method="linear", limit_direction="both")
+    empty = [c for c in frame.columns if not np.isfinite(frame[c].to_numpy()).any()]
+    if empty:
+        raise InputError(
+            f"column(s) {empty} have no finite value to fill from; give a column with numbers."
+        )
+    logger.info("filled %d row(s) with missing values using %r", count, fill)
+    return frame
+
+
+def describe_row(frame: pd.DataFrame, row: int, stamps: pd.Series | None) -> str:
+    if stamps is None:
+        return f"line {file_line(frame, row)}"
+    return f"line {file_line(frame, row)}, {stamp(stamps.iloc[row])}"
+
+
+def stamp(ts: pd.Timestamp) -> str:
+    """`2020-01-02` for a date, `2020-01-02 09:30:00` when there is a time of day."""
+    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else str(ts)
+
+
+def reject_duplicates(stamps: pd.Series) -> None:
+    duplicated = stamps.duplicated()
+    if duplicated.any():
+        row = int(np.flatnonzero(duplicated.to_numpy())[0])
+        count = int(duplicated.sum())
+        raise InputError(
+            f"time column {stamps.name!r} has duplicate timestamp {stamp(stamps.iloc[row])} "
+            f"at line {file_line(stamps, row)} "
+            f"({count} duplicate(s) in all); keep one row per timestamp."
+        )

@@ -1,0 +1,199 @@
+"""A `Forecaster`'s run files: what `save` writes and `load` reads back, for one series or many.
+
+Only tsconv-written JSON, CSV and Keras files; `runs.read_run_dir` checks the
+manifest, checksums and format before anything here reads them. One config
+holds the settings, the scaler(s), the data facts and the versions; a
+many-series run (kind `global-forecaster`) keeps a scaler per series and its
+CSVs in long format (the id column first).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tsconv.errors import RunError
+from tsconv.plots import plot_fit
+from tsconv.preprocessing.scaling import StandardScaler
+from tsconv.runs import kinds, run_dir
+from tsconv.training.engine import Engine, policy_scope
+
+RESIDUALS = "residuals.json"
+TRAINING_FACTS = (
+    "seconds",
+    "epochs_run",
+    "best_epoch",
+    "best_val_loss",
+    "parameters",
+    "receptive_field",
+    "train_windows",
+)
+
+
+def write_forecaster_files(fc, folder: Path) -> None:
+    """Writes a fitted forecaster's run files into `folder` (see `Forecaster.save`)."""
+    fc.model_.save(folder / run_dir.MODEL)
+    run_dir.write_json(folder / run_dir.CONFIG, forecaster_config(fc))
+    run_dir.write_json(folder / "metrics.json", fc.metrics_)
+    about = (
+        "one-step validation errors (target - forecast) "
+        + ("of all series " if fc.many_series else "")
+        + "in scaled model units; sampled forecasts draw from them for a point head"
+    )
+    run_dir.write_json(folder / RESIDUALS, {"about": about, "values": fc.residuals_.tolist()})
+    fc.history_.to_csv(folder / "history.csv")
+    fc.predictions_.to_csv(folder / "predictions.csv")
+    fc.context_.to_csv(folder / "context.csv")
+    id_column = fc.data_["id_column"] if fc.many_series else None
+    plot_fit(fc.history_, fc.predictions_, folder / "fit.png", id_column=id_column)
+
+
+def forecaster_config(fc) -> dict:
+    """The run's JSON config: everything needed to reuse the model, in plain types."""
+    kind = kinds.GLOBAL_FORECASTER if fc.many_series else kinds.FORECASTER
+    versions = run_dir.versions()
+    config = {
+        "format": run_dir.FORMAT,
+        "kind": kind.name,
+        "versions": versions,
+        "tsconv_version": versions["tsconv"],
+        "window": fc.window,
+        "model": fc.model,
+        "model_options": fc.model_options,
+        "objective": fc.objective,
+        "strategy": fc.strategy,
+        "output_steps": fc.output_steps,
+        "season": fc.season_,
+        "transform": fc.transform_,
+    }
+    if fc.many_series:
+        config["scalers"] = {sid: scaler.to_dict() for sid, scaler in fc.scalers_.items()}
+        config["skipped_series"] = list(fc.skipped_)
+    else:
+        config["scaler"] = fc.scaler_.to_dict()
+    config.update(
+        data=fc.data_,
+        engine=fc.engine_.to_dict(),
+        training={
+            "loss": fc.training_loss,
+            "epochs": fc.epochs,
+            "batch_size": fc.batch_size,
+            "patience": fc.patience,
+            "learning_rate": fc.learning_rate,
+            "seed": fc.seed,
+            "val_fraction": fc.val_fraction,
+            "test_fraction": fc.test_fraction,
+            **fc.training_,
+        },
+    )
+    return config
+
+
+def settings_from_config(config: dict) -> dict:
+    """The constructor arguments a run was fitted with, from its config.
+
+    Runs written before `output_steps` was the one name kept `direct_steps`
+    (30 even for the recursive strategy, where it meant nothing).
+
+    Example:
+    >>> settings_from_config(tsconv.runs.read_run_dir("runs/msft"))["window"]
+    100
+    """
+    t = config["training"]
+    strategy = config.get("strategy", "recursive")
+    output_steps = config.get("output_steps")
+    if output_steps is None:
+        output_steps = config.get("direct_steps", 30) if strategy == "direct" else 1
+    return {
+        "window": config["window"],
+        "model": config["model"],
+        "transform": config["transform"],
+        "loss": t["loss"],
+        "epochs": t["epochs"],
+        "batch_size": t["batch_size"],
+        "patience": t["patience"],
+        "learning_rate": t["learning_rate"],
+        "seed": t["seed"],
+        "val_fraction": t["val_fraction"],
+        "test_fraction": t["test_fraction"],
+        "model_options": config["model_options"],
+        "objective": config["objective"],
+        "strategy": strategy,
+        "output_steps": output_steps,
+        "season": config.get("season"),
+        "precision": config.get("engine", {}).get("precision", "float32"),
+    }
+
+
+def read_forecaster(path: str | os.PathLike, cls: type):
+    """A `Forecaster` loaded from a run directory of either forecaster kind.
+
+    The run is checked (manifest, checksums, format, archive allowlist) and
+    the model loaded with `safe_mode=True`.
+
+    Args:
+        path: the run directory.
+        cls: the class to make: `Forecaster` (or a subclass).
+
+    Raises:
+        RunError: for a missing, incomplete, corrupt or incompatible run, or
+            one of another kind.
+
+    Example:
+    >>> read_forecaster("runs/msft", Forecaster).model
+    'tcn'
+    """
+    path = Path(path)
+    config = run_dir.read_run_dir(path)
+    kind = kinds.kind_of(config, path)
+    kinds.require(kind, kinds.FORECASTER.family, path)
+    try:
+        t = config["training"]
+        fc = cls(**settings_from_config(config))
+        fc.engine_ = Engine.from_dict(config.get("engine", {}))
+        fc.season_ = config.get("season")
+        fc.transform_ = config["transform"]
+        fc.data_ = config["data"]
+        if kind.many_series:
+            fc.scalers_ = {sid: StandardScaler.from_dict(s) for sid, s in config["scalers"].items()}
+            fc.skipped_ = list(config["skipped_series"])
+        else:
+            fc.scalers_ = {fc.data_["target"]: StandardScaler.from_dict(config["scaler"])}
+            fc.skipped_ = []
+        fc.training_ = {k: t[k] for k in TRAINING_FACTS}
+        fc.training_["series"] = t.get("series", len(fc.scalers_))
+        fc.training_["skipped_series"] = t.get("skipped_series", len(fc.skipped_))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RunError(f"run {path} has a malformed config.json ({exc!r}); fit it again.") from None
+    fc.metrics_ = run_dir.read_json(path / "metrics.json")
+    residuals = path / RESIDUALS
+    values = run_dir.read_json(residuals)["values"] if residuals.exists() else []
+    fc.residuals_ = np.asarray(values, np.float32)
+    fc.history_ = pd.read_csv(path / "history.csv", index_col=0)
+    fc.predictions_ = read_predictions(path, config)
+    fc.context_ = _read_timed_csv(path / "context.csv", fc.data_)
+    with policy_scope(fc.engine_.dtype_policy):  # the trained precision
+        fc.model_ = run_dir.load_model(path)
+    return fc
+
+
+def read_predictions(path: str | os.PathLike, config: dict) -> pd.DataFrame:
+    """A run's one-step predictions (`split`, `actual`, `model`, `naive`; the id first for many).
+
+    Example:
+    >>> read_predictions("runs/msft", config).columns.tolist()
+    ['split', 'actual', 'model', 'naive']
+    """
+    return _read_timed_csv(Path(path) / "predictions.csv", config["data"])
+
+
+def _read_timed_csv(path: Path, data: dict) -> pd.DataFrame:
+    """A CSV the run wrote, indexed by time (ids read as text in long format)."""
+    ids = {data["id_column"]: str} if data.get("id_column") else None
+    frame = pd.read_csv(path, index_col=0, dtype=ids)
+    if data.get("time_column") is not None:
+        frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index), name=data["time_column"])
+    return frame

@@ -1,0 +1,506 @@
+"""`Forecaster`: fit a Keras forecaster on one series or many, forecast, save and load.
+
+The data path of `fit`, in order: every series → target transform (changes)
+→ its own chronological split and scaler fitted on its training rows
+(`prepare_panel`) → zero-copy windows, all series' served as one set
+(`stack_windows`) → one Keras model → one-step predictions of each series,
+scored in levels against the naive forecast (`scoring`). The future (rollout,
+sampling, streaming) is `forecasting_mixin`; the run files `files`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+
+from tsconv.arguments import check_window
+from tsconv.data.calendar import infer_season
+from tsconv.data.panel import Panel, as_panel, long_format
+from tsconv.data.series import Series
+from tsconv.errors import InputError
+from tsconv.forecasters.files import forecaster_config, read_forecaster, write_forecaster_files
+from tsconv.forecasters.forecasting_mixin import ForecastingMixin
+from tsconv.forecasters.options import (
+    check_model,
+    check_season,
+    check_strategy,
+    check_transform,
+    resolve_output_steps,
+    training_loss,
+)
+from tsconv.forecasters.scoring import heldout_residuals, mae_ratio, score_one_step
+from tsconv.models import BASELINES, MODELS, build_model
+from tsconv.preprocessing.preparation import prepare_panel
+from tsconv.preprocessing.stacked_windows import stack_windows
+from tsconv.runs import run_dir
+from tsconv.training.engine import (
+    Engine,
+    check_engine_options,
+    distribution_scope,
+    dtype_policy,
+    make_distribution_strategy,
+    policy_scope,
+    replicas,
+    select_device,
+    set_determinism,
+)
+from tsconv.training.loop import check_training_options, default_jit, train
+
+logger = logging.getLogger(__name__)
+
+# Rows of each observed series kept with the model (at least window + 1): enough to
+# forecast, and to draw some history in front of a forecast.
+CONTEXT_ROWS = 500
+SPLITS = ("train", "validation", "test")
+
+
+class Forecaster(ForecastingMixin):
+    """Windows one series or many, trains one Keras forecaster and forecasts the future.
+
+    Given a `Series`, it fits and forecasts that series. Given a `Panel`
+    (many series in one file), one model learns from the windows of every
+    series, each transformed and scaled with its own training statistics, so
+    series of any level share the model; a series too short for the window
+    and splits is skipped (the count is logged). Every method works for both:
+    forecasts of a panel come in long format, and the per-series methods
+    (`trajectories`, `sample_paths`, `stream`) take `series_id`.
+
+    Args:
+        window: observed steps per forecast ("observe 100, predict 101").
+        model: model name, one of `tsconv.models.MODELS`: `"conv"`, `"tcn"`,
+            `"transformer"`, or a baseline: `"naive"`, `"seasonal-naive"`,
+            `"drift"`, `"linear"` (baselines need no training loop; the rule
+            baselines are per-series by nature and fit one series only).
+        transform: `"auto"`, `"none"`, `"diff"` or `"log-return"`; the model
+            predicts the transformed target and forecasts are turned back into
+            levels. `"auto"` is log-return when every series is positive, else diff.
+        loss: `"mse"` (default for a point head), `"mae"` or `"huber"`. A
+            distribution head (`model_options={"distribution": "gaussian"}`)
+            is always trained by its negative log-likelihood.
+        epochs: most training epochs (early stopping usually ends sooner).
+        batch_size: windows per training step.
+        patience: epochs without validation improvement before stopping.
+        learning_rate: Adam's learning rate.
+        seed: seeds weights, dropout and shuffling: same seed and data, same forecast.
+        val_fraction: share of the latest rows (before the test rows) used for validation.
+        test_fraction: share of the latest rows held out for the test metrics.
+        model_options: keyword arguments of the model class (e.g. `{"filters": 64}`;
+            see `tsconv.models.model_options(name)`).
+        objective: `"last"` (the last position predicts the next step) or
+            `"sequence"` (every position i predicts step i + 1; `tcn` and
+            `transformer` only).
+        season: season length for `"seasonal-naive"`; default: inferred from
+            the frequency (5 for business days, 52 for weeks, 12 for months, …).
+        strategy: `"recursive"` (forecast one step, feed it back) or `"direct"`
+            (the model forecasts `output_steps` at once; neural models only).
+        output_steps: target steps per model call: 1 for the recursive
+            strategy; for the direct one, default 30. Longer horizons roll out
+            that many steps at a time.
+        verbose: Keras progress display during training (0 silent, 1 bar, 2 per epoch).
+        device: `"auto"` (a GPU when TensorFlow sees one), `"cpu"` or `"gpu"`.
+        precision: `"float32"` or `"mixed"` (float16 on GPUs, bfloat16 on CPUs,
+            float32 weights and output layer; see `tsconv.training.engine`).
+        jit: XLA compilation of the training step; None: what measured faster
+            (see `tsconv.training.default_jit`).
+        deterministic: TensorFlow's op determinism: with the same seed and data,
+            bit-identical weights on a CPU. Turns XLA off.
+        distribute: the distribution strategy: `"none"`, `"mirrored"` (all
+            local GPUs, or the CPU's logical devices) or `"multiworker"` (the
+            cluster in `TF_CONFIG`; every worker runs the same fit); TensorFlow only.
+
+    Attributes (after `fit` or `load`):
+        model_: the trained `keras.Model`.
+        scalers_: the `StandardScaler` of each series (fitted on its training rows), by id.
+        scaler_: the scaler, when the forecaster was fitted on one series.
+        transform_: the resolved transform name.
+        skipped_: ids of the series too short to train on (a panel's).
+        metrics_: one-step errors of the model and of the naive forecast per
+            split; for many series, per series and a summary
+            (`mae_ratio_mean`, `mae_ratio_median`, `beats_naive`).
+        history_: per-epoch losses as a `DataFrame`.
+        predictions_: one-step validation and test predictions, in levels
+            (long format, the id column first, for many series).
+        context_: the last rows of every observed series (forecasts start after them).
+        residuals_: one-step validation errors in scaled units (the bootstrap of
+            `sample_paths` for point heads).
+        engine_: where and how it trained, an `Engine`.
+
+    Example:
+    >>> series = tsconv.load_csv("datasets/msft.csv")
+    >>> fc = tsconv.Forecaster(window=100, epochs=5).fit(series)
+    >>> fc.forecast(horizon=30).shape  # 30 business days after 2017-11-10
+    (30, 1)
+    >>> panel = tsconv.load_panel_csv("datasets/us_macro_long.csv")
+    >>> tsconv.Forecaster(window=40, model="tcn", epochs=5).fit(panel).forecast(8).shape
+    (80, 3)
+    """
+
+    def __init__(
+        self,
+        window: int = 100,
+        model: str = "conv",
+        transform: str = "auto",
+        loss: str | None = None,
+        epochs: int = 30,
+        batch_size: int = 64,
+        patience: int = 5,
+        learning_rate: float = 1e-3,
+        seed: int = 0,
+        val_fraction: float = 0.1,
+        test_fraction: float = 0.1,
+        model_options: dict | None = None,
+        objective: str = "last",
+        season: int | None = None,
+        strategy: str = "recursive",
+        output_steps: int | None = None,
+        verbose: int = 0,
+        device: str = "auto",
+        precision: str = "float32",
+        jit: bool | None = None,
+        deterministic: bool = False,
+        distribute: str = "none",
+    ):
+        check_window(window)
+        check_engine_options(device, precision, jit, deterministic, distribute)
+        model_options = dict(model_options or {})
+        check_model(model, model_options, objective)
+        check_season(season)
+        check_transform(transform)
+        output_steps = resolve_output_steps(strategy, output_steps)
+        check_strategy(model, strategy, output_steps, objective, model_options)
+        check_training_options(
+            training_loss(loss, model_options),
+            epochs,
+            batch_size,
+            patience,
+            learning_rate,
+            objective,
+        )
+        self.window = window
+        self.model = model
+        self.transform = transform
+        self.loss = loss
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.patience = patience
+        self.learning_rate = learning_rate
+        self.seed = seed
+        self.val_fraction = val_fraction
+        self.test_fraction = test_fraction
+        self.model_options = model_options
+        self.objective = objective
+        self.season = season
+        self.strategy = strategy
+        self.output_steps = output_steps
+        self.verbose = verbose
+        self.device = device
+        self.precision = precision
+        self.jit = jit
+        self.deterministic = deterministic
+        self.distribute = distribute
+
+    @property
+    def training_loss(self) -> str:
+        """The loss the model trains with: `loss`, or the head's negative log-likelihood."""
+        return training_loss(self.loss, self.model_options)
+
+    @property
+    def keras_model(self) -> keras.Model:
+        """The trained `keras.Model` (the same object as `model_`)."""
+        self._check_fitted()
+        return self.model_
+
+    @property
+    def scaler_(self):
+        """The scaler of a forecaster fitted on one series (see `scalers_` for many)."""
+        self._check_fitted()
+        if len(self.scalers_) != 1:
+            raise AttributeError(
+                f"this forecaster has {len(self.scalers_)} series, each with its own scaler: "
+                "use scalers_[series_id]."
+            )
+        return next(iter(self.scalers_.values()))
+
+    # --- fit -----------------------------------------------------------------
+
+    def fit(self, data: Series | Panel, backup_dir: str | os.PathLike | None = None) -> Forecaster:
+        """Trains on one series or a panel (chronological train / validation / test) and scores it.
+
+        Args:
+            data: a `Series` (see `tsconv.load_csv`) or a `Panel` of many
+                series (see `tsconv.load_panel_csv`).
+            backup_dir: a folder where training backs up after every epoch and
+                resumes from when it holds a backup (see `tsconv.training.resume`).
+
+        Returns:
+            `self`, fitted.
+
+        Raises:
+            InputError: when the series is too short for the window (for a
+                panel: every series), the transform does not suit it, or the
+                model is a per-series rule and the panel holds many series.
+
+        Example:
+        >>> fc = Forecaster(window=20, epochs=2).fit(tsconv.load_csv("prices.csv"))
+        >>> fc.metrics_["test"]["model"]["mae"] > 0
+        True
+        """
+        panel = as_panel(data)
+        self._check_panel(panel)
+        self.transform_, prepared, self.skipped_ = prepare_panel(
+            panel,
+            self.window,
+            self.transform,
+            self.val_fraction,
+            self.test_fraction,
+            self.output_steps,
+            self.season,
+        )
+        self.scalers_ = {sid: p.scaler for sid, p in prepared.items()}
+        self.season_ = self._resolve_season(panel)
+        if backup_dir is not None and self.distribute == "multiworker":
+            raise InputError("backups and --resume do not cover --distribute multiworker yet.")
+        # (windows of all series, window, channels): one set, gathered per batch from the views
+        splits = {k: stack_windows([p.splits[k] for p in prepared.values()]) for k in SPLITS}
+        channels = len(panel.features) + 1
+        engine = self._engine()
+        set_determinism(self.seed, self.deterministic)
+        strategy = make_distribution_strategy(self.distribute)
+        with distribution_scope(strategy), policy_scope(engine["dtype_policy"]):
+            self.model_ = self._build(channels)
+        self.engine_ = Engine(**engine, replicas=replicas(strategy))
+        self._train(splits, strategy, backup_dir)
+        self.training_["series"] = len(prepared)
+        self.training_["skipped_series"] = len(self.skipped_)
+        if strategy is not None:
+            # Score and save a plain copy: predicting under a multi-worker strategy
+            # would need every worker in step, and the run should load anywhere.
+            with policy_scope(self.engine_.dtype_policy):
+                plain = self._build(channels)
+            plain.set_weights(self.model_.get_weights())
+            self.model_ = plain
+        self.metrics_, self.predictions_ = score_one_step(self.model_, prepared, splits, panel)
+        self.residuals_ = heldout_residuals(self.model_, splits["validation"])
+        self.data_ = _describe_data(panel, prepared)
+        keep = max(CONTEXT_ROWS, self.window + 1)
+        frames = {sid: panel.series[sid].frame.iloc[-keep:] for sid in prepared}
+        self.context_ = long_format(frames, panel.id_column) if panel.many else frames[panel.target]
+        if panel.many:
+            logger.info(
+                "test MAE model / naive: mean %.3f over %d series",
+                mae_ratio(self.metrics_),
+                len(prepared),
+            )
+        else:
+            logger.info("test MAE model / naive = %.3f", mae_ratio(self.metrics_))
+        return self
+
+    def _check_panel(self, panel: Panel) -> None:
+        if not panel.many:
+            return
+        if MODELS[self.model].needs_scaler:
+            raise InputError(
+                f"a global model learns from all series; {self.model!r} is a per-series rule "
+                "(every series is scored against the naive forecast anyway). Use conv, tcn, "
+                f"transformer or linear. Received: model={self.model!r}"
+            )
+        if self.distribute == "multiworker":
+            raise InputError(
+                "a many-series fit trains on one machine for now (--distribute none or mirrored)."
+            )
+
+    @property
+    def _precision(self) -> str:
+        # Baselines compute in closed form on scaled values: half precision buys nothing.
+        return "float32" if self.model in BASELINES else self.precision
+
+    def _jit(self, device: str) -> bool:
+        # TensorFlow's op determinism rules XLA out (Keras would fall back with a warning).
+        # Under a distribution strategy XLA is opt-in: a function compiled for one device
+        # cannot read the replicas' variables on the CPU's logical devices (XLA's known issues).
+        if self.deterministic or self.distribute == "multiworker":  # its loop runs without XLA
+            return False
+        if self.distribute != "none" or self.jit is not None:
+            return bool(self.jit)
+        return default_jit(self.batch_size, device)
+
+    def _engine(self) -> dict:
+        """Applies the device choice and describes the engine (see `Engine`)."""
+        device = select_device(self.device)
+        return {
+            "device": device,
+            "requested_device": self.device,
+            "precision": self._precision,
+            "dtype_policy": dtype_policy(self._precision, device),
+            "jit": self._jit(device),
+            "deterministic": self.deterministic,
+            "distribute": self.distribute,
+            "seed": self.seed,
+        }
+
+    def _resolve_season(self, panel: Panel) -> int | None:
+        if self.model != "seasonal-naive":
+            return self.season
+        (series,) = panel.series.values()  # a per-series rule fits one series (_check_panel)
+        season = self.season or infer_season(series.freq)
+        if season is None:
+            raise InputError(
+                f"cannot infer a season from the frequency {series.freq!r}; give one, e.g. "
+                "--season 12."
+            )
+        return season
+
+    def _build(self, num_features: int) -> keras.Model:
+        options = dict(self.model_options)
+        if MODELS[self.model].needs_scaler:  # rule baselines: one series, one scaler
+            (scaler,) = self.scalers_.values()
+            options.update(
+                transform=self.transform_,
+                target_mean=float(scaler.mean_[0]),
+                target_scale=float(scaler.scale_[0]),
+                season=self.season_ or 1,
+            )
+        if self.strategy == "direct":
+            options["output_steps"] = self.output_steps
+        try:
+            return build_model(self.model, self.window, num_features, **options)
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"invalid model option: {exc}") from None
+
+    def _train(self, splits: dict, strategy=None, backup_dir=None) -> None:
+        """Trains (or, for baselines, fits in closed form) and records how it went."""
+        logger.info(
+            "fitting %s (%d parameters) on %d windows, validating on %d",
+            self.model,
+            self.model_.count_params(),
+            len(splits["train"]),
+            len(splits["validation"]),
+        )
+        started = time.perf_counter()
+        history: dict = {"loss": [], "val_loss": []}
+        policy = {  # the training policy both loops share
+            "loss": self.training_loss,
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "patience": self.patience,
+            "learning_rate": self.learning_rate,
+            "seed": self.seed,
+            "objective": self.objective,
+        }
+        if self.model_.fits_closed_form:
+            self.model_.fit_closed_form(splits["train"])
+        elif self.model_.trainable_weights and self.distribute == "multiworker":
+            from tsconv.training.multiworker import train_multiworker  # TensorFlow only
+
+            history = train_multiworker(
+                self.model_, splits["train"], splits["validation"], strategy, **policy
+            ).history
+        elif self.model_.trainable_weights:
+            history = train(
+                self.model_,
+                splits["train"],
+                splits["validation"],
+                **policy,
+                verbose=self.verbose,
+                jit=self.engine_.jit,
+                distribution_strategy=strategy,
+                backup_dir=backup_dir,
+            ).history
+        self.history_ = pd.DataFrame(history)
+        self.history_.index.name = "epoch"
+        val_loss = self.history_["val_loss"].to_numpy(dtype=float)
+        trained = len(val_loss) > 0 and np.isfinite(val_loss).any()
+        self.training_ = {
+            "seconds": round(time.perf_counter() - started, 2),
+            "epochs_run": len(self.history_),
+            "best_epoch": int(np.nanargmin(val_loss)) + 1 if trained else None,
+            "best_val_loss": float(np.nanmin(val_loss)) if trained else None,
+            "parameters": int(self.model_.count_params()),
+            "receptive_field": self.model_.receptive_field,
+            "train_windows": len(splits["train"]),
+        }
+
+    # --- save / load (the files: tsconv.forecasters.files) -----------------------
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Writes a run directory at `path` (atomically; it must not exist).
+
+        It holds `model.keras`, `config.json` (settings, scalers, data facts,
+        versions), `history.csv`, `metrics.json`, `predictions.csv`,
+        `context.csv`, `residuals.json`, `fit.png` and `manifest.json`
+        (checksums, written last).
+
+        Example:
+        >>> fc.save("runs/msft")
+        PosixPath('runs/msft')
+        """
+        self._check_fitted()
+        return run_dir.write_run_dir(path, self.write_files)
+
+    def write_files(self, folder: Path) -> None:
+        """Writes the run's files into `folder` (used by `save` and `runs.publish`)."""
+        self._check_fitted()
+        write_forecaster_files(self, folder)
+
+    def config(self) -> dict:
+        """The run's JSON config: everything needed to reuse the model, in plain types."""
+        self._check_fitted()
+        return forecaster_config(self)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Forecaster:
+        """Loads a run directory written by `save` (checked by manifest, `safe_mode=True`).
+
+        Raises:
+            RunError: for a missing, incomplete, corrupt or incompatible run.
+
+        Example:
+        >>> Forecaster.load("runs/msft").forecast(30).shape
+        (30, 1)
+        """
+        return read_forecaster(path, cls)
+
+
+# A `Forecaster` fitted on a `Panel`: the same class (kept for code written for it).
+GlobalForecaster = Forecaster
+
+
+def _describe_data(panel: Panel, prepared: dict) -> dict:
+    """The data facts of the run's config (one series: its span and split; many: per series)."""
+    # Where a rollout counts as running away (tsconv.rollout.guard).
+    scaled_max = max(float(np.abs(p.splits["train"].targets).max()) for p in prepared.values())
+    common = {
+        "source": panel.source,
+        "time_column": panel.time_column,
+        "target": panel.target,
+        "features": list(panel.features),
+    }
+    if panel.many:
+        return {
+            **common,
+            "layout": panel.layout,
+            "id_column": panel.id_column,
+            "freq": {sid: panel.series[sid].freq for sid in prepared},
+            "rows": {sid: len(panel.series[sid]) for sid in prepared},
+            "scaled_target_max": scaled_max,
+        }
+    (series,), (data,) = panel.series.values(), prepared.values()
+    return {
+        **common,
+        "freq": series.freq,
+        "regular": series.regular,
+        "rows": len(series),
+        "first": str(series.index[0]),
+        "last": str(series.index[-1]),
+        "split": {
+            "train_end": str(series.index[1:][data.train_end]),
+            "validation_end": str(series.index[1:][data.val_end]),
+        },
+        "scaled_target_max": scaled_max,
+    }

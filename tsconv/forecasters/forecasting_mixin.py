@@ -1,0 +1,398 @@
+"""What a fitted `Forecaster` does with its model: forecast, sample trajectories, stream.
+
+The data path, for one series or every series of a panel at once: the
+observed levels → transform and scale (each series with its own scaler) →
+the last windows → one compiled rollout of the whole batch (cached where the
+model allows; noise for sampled trajectories) → unscale → integrate back to
+levels → guard → future dates. `ForecastingMixin` is the half of `Forecaster`
+that needs only the fitted attributes (`model_`, `scalers_`, `transform_`,
+`data_`, `context_`, `residuals_`).
+
+Which series: every method starts from the end of the data the model was
+fitted on, or of `series` (a `Series`, or a `Panel` of series the model
+knows). A model fitted on many series forecasts all of them in long format;
+the per-series methods take `series_id` and, without it, return one result
+per series (a dict by id).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from tsconv.arguments import check_horizon
+from tsconv.data.calendar import future_index
+from tsconv.data.panel import Panel, long_format
+from tsconv.data.series import Series
+from tsconv.errors import InputError
+from tsconv.preprocessing import transforms
+from tsconv.preprocessing.preparation import encode
+from tsconv.preprocessing.windowing import last_window
+from tsconv.rollout.guard import guard, runaway_bound
+from tsconv.rollout.loops import compiled_rollout, uses_cache
+from tsconv.rollout.sampling import check_sampling, draw_noise, noise_source, quantile_columns
+from tsconv.rollout.streaming import ForecastStream
+
+logger = logging.getLogger(__name__)
+
+
+class ForecastingMixin:
+    """Forecasting, sampling and streaming for a fitted `Forecaster` (see there)."""
+
+    # --- what the data says ------------------------------------------------------
+
+    @property
+    def many_series(self) -> bool:
+        """Whether the forecaster was fitted on a many-series panel (its forecasts are long)."""
+        self._check_fitted()
+        return self.data_.get("layout", "single") != "single"
+
+    @property
+    def series_ids_(self) -> list[str]:
+        """The ids of the series the model forecasts (one series: its target's name)."""
+        self._check_fitted()
+        return list(self.scalers_)
+
+    # --- public methods ----------------------------------------------------------
+
+    def forecast(
+        self,
+        horizon: int,
+        series: Series | Panel | None = None,
+        samples: int = 0,
+        quantiles: Sequence[float] | None = None,
+        temperature: float = 1.0,
+        seed: int | None = None,
+        jit_compile: bool = True,
+        cached: bool | None = None,
+        series_id: str | None = None,
+    ) -> pd.DataFrame:
+        """Forecasts `horizon` steps after the end of the observed data.
+
+        Args:
+            horizon: steps to forecast, at least 1.
+            series: continue from the end of this `Series` (it must have the
+                columns the model was trained on) or of these series (a `Panel`).
+            samples: with N > 0, also draw N sampled trajectories (see
+                `sample_paths`) and add their per-step quantiles.
+            quantiles: which quantiles; default 0.05, 0.5, 0.95.
+            temperature, seed: as `sample_paths`.
+            jit_compile: compile the rollout with XLA: slower to compile, faster
+                to run again (see `tsconv.rollout.compiled_rollout`).
+            cached: use the model's stream cache (default: when it has one).
+                The point path and the samples roll out as one batch.
+            series_id: forecast only this series (of a many-series forecaster).
+
+        Returns:
+            For one series, a `DataFrame` indexed by the future timestamps (at
+            the series' frequency; fewer than `horizon` rows when the rollout
+            ran away, with a warning naming the step): a column named after
+            the target with the point path (each step's forecast fed back; for
+            a distribution head, its location), and with `samples` a column
+            per quantile (`q0.05`, …). For many series, the same in long
+            format: the id column, the time column (or `step`), the point
+            forecast and the quantiles, one row per series and step; every
+            series rolls out in the same batch.
+
+        Raises:
+            InputError: for a bad horizon or sampling option, too short a
+                series, other columns, or a series the model has not seen.
+            ForecastDivergedError: when the very first step runs away.
+
+        Example:
+        >>> fc.forecast(30, samples=200).columns.tolist()
+        ['Close', 'q0.05', 'q0.5', 'q0.95']
+        """
+        quantiles = check_sampling(samples, temperature, quantiles)
+        paths = self._paths(
+            horizon, series, series_id, samples, temperature, seed, jit_compile, cached
+        )
+        tables = {}
+        for sid, (index, levels) in paths.items():
+            columns = {self.data_["target"]: levels[0]}
+            if samples:
+                columns.update(quantile_columns(levels[1:], quantiles))
+            tables[sid] = pd.DataFrame(columns, index=index)
+        if not self.many_series:
+            (table,) = tables.values()
+            return table
+        table = long_format(tables, self.data_["id_column"]).reset_index()
+        first = [self.data_["id_column"], table.columns[0]]  # id, time
+        return table[[*first, *[c for c in table.columns if c not in first]]]
+
+    def trajectories(
+        self,
+        horizon: int,
+        series: Series | Panel | None = None,
+        samples: int = 0,
+        temperature: float = 1.0,
+        seed: int | None = None,
+        jit_compile: bool = True,
+        cached: bool | None = None,
+        series_id: str | None = None,
+    ) -> tuple[pd.Index, np.ndarray] | dict[str, tuple[pd.Index, np.ndarray]]:
+        """The point path and `samples` sampled trajectories, rolled out as one batch.
+
+        Args:
+            horizon, series, samples, temperature, seed, jit_compile, cached: as `forecast`.
+            series_id: the series (of a many-series forecaster) to roll out.
+
+        Returns:
+            `(index, paths)`: the future timestamps and `(1 + samples, horizon)`
+            levels, row 0 the point path and rows 1… the samples. For a
+            many-series forecaster without `series_id`, a dict of them by id
+            (every series in one batch).
+
+        Example:
+        >>> index, paths = fc.trajectories(30, samples=100, seed=0)
+        >>> paths.shape
+        (101, 30)
+        """
+        check_sampling(samples, temperature, None)
+        paths = self._paths(
+            horizon, series, series_id, samples, temperature, seed, jit_compile, cached
+        )
+        return self._one_or_all(paths, series_id)
+
+    def sample_paths(
+        self,
+        horizon: int,
+        samples: int = 200,
+        temperature: float = 1.0,
+        seed: int | None = None,
+        series: Series | Panel | None = None,
+        jit_compile: bool = True,
+        cached: bool | None = None,
+        series_id: str | None = None,
+    ) -> np.ndarray | dict[str, np.ndarray]:
+        """Draws sampled trajectories: each step samples a value and feeds it back.
+
+        A distribution head samples `loc + scale * noise`; a point head adds
+        one of its own held-out one-step residuals (a bootstrap), so every
+        run gives intervals without refitting. All samples (of every series)
+        roll out as one batch.
+
+        Args:
+            horizon: steps per trajectory.
+            samples: trajectories to draw, at least 1.
+            temperature: multiplies the sampled noise: 1 the fitted spread,
+                below 1 sharper, above 1 wider; 0 gives the point path every time.
+            seed: the same seed gives the same trajectories.
+            series, jit_compile, cached: as `forecast`.
+            series_id: the series (of a many-series forecaster) to sample.
+
+        Returns:
+            `(samples, horizon)` in levels (fewer steps when a path ran away; see
+            `tsconv.rollout.guard`); for a many-series forecaster without
+            `series_id`, a dict of them by id.
+
+        Example:
+        >>> fc.sample_paths(30, samples=200, seed=0).shape
+        (200, 30)
+        """
+        check_sampling(samples, temperature, None)
+        if samples < 1:
+            raise InputError(f"samples must be at least 1. Received: samples={samples}")
+        paths = self._paths(
+            horizon, series, series_id, samples, temperature, seed, jit_compile, cached, point=False
+        )
+        return self._one_or_all({sid: p for sid, (_, p) in paths.items()}, series_id)
+
+    def stream(
+        self, series: Series | Panel | None = None, series_id: str | None = None
+    ) -> ForecastStream | dict[str, ForecastStream]:
+        """A `ForecastStream` that starts after the observed data (or `series`).
+
+        Feed it each new observation with `update(value)`; it returns the
+        forecast of the step after, without recomputing the window where the
+        model has a stream cache.
+
+        Args:
+            series: start after the end of this series (or these series) instead.
+            series_id: the series (of a many-series forecaster) to stream.
+
+        Returns:
+            A `ForecastStream`; for a many-series forecaster without
+            `series_id`, a dict of them by id.
+
+        Example:
+        >>> stream = fc.stream()
+        >>> stream.update(84.9)  # the next close arrives: forecast the one after
+        84.95
+        """
+        streams = {
+            sid: ForecastStream(
+                self.model_, self.window, self.transform_, self.scalers_[sid], levels
+            )
+            for sid, (levels, _) in self._observed(series, series_id).items()
+        }
+        return self._one_or_all(streams, series_id)
+
+    # --- the one rollout path ----------------------------------------------------
+
+    def _paths(
+        self,
+        horizon,
+        series,
+        series_id,
+        samples,
+        temperature,
+        seed,
+        jit_compile,
+        cached,
+        point=True,
+    ) -> dict[str, tuple[pd.Index, np.ndarray]]:
+        """`{id: (future index, (draws, horizon) levels)}`: every series in one rollout batch.
+
+        Row 0 of each series' paths is the point path when `point`; the
+        `samples` rows after it are sampled, the noise of all series drawn at once.
+        """
+        check_horizon(horizon)
+        observed = self._observed(series, series_id)
+        if self.data_["features"] and horizon > 1:
+            logger.warning(
+                "features %s have no forecast of their own; held at their last values",
+                self.data_["features"],
+            )
+        windows = []
+        for sid, (levels, _) in observed.items():
+            scaled = encode(self.transform_, self.scalers_[sid], levels)  # (rows - 1, channels)
+            windows.append(last_window(scaled, self.window))
+        count, draws = len(observed), int(point) + samples
+        batch = np.repeat(np.stack(windows), draws, axis=0)  # (series * draws, window, channels)
+        noise = np.zeros((count, draws, horizon), np.float32)
+        if samples:
+            drawn = self._noise(samples * count, horizon, temperature, seed)
+            noise[:, int(point) :] = drawn.reshape(count, samples, horizon)
+        scaled = compiled_rollout(
+            self.model_,
+            batch,
+            horizon,
+            cache=self._rollouts(),
+            jit_compile=jit_compile,
+            noise=noise.reshape(-1, horizon),
+            cached=cached if cached is None else cached and uses_cache(self.model_),
+        ).reshape(count, draws, horizon)  # (series, draws, horizon)
+        bound = runaway_bound(self.data_.get("scaled_target_max"))
+        paths = {}
+        for k, (sid, (levels, frame)) in enumerate(observed.items()):
+            scaler = self.scalers_[sid]
+            changes = scaled[k] * scaler.scale_[0] + scaler.mean_[0]
+            start = np.repeat(levels[-1, 0], draws)  # (draws,)
+            with np.errstate(over="ignore", invalid="ignore"):  # runaway steps are cut below
+                path = transforms.integrate(self.transform_, changes, start)  # (draws, horizon)
+            label = f"series {sid}" if self.many_series else ""
+            keep = guard(scaled[k], path, bound, label=label)
+            index = future_index(frame.index[-1], self._freq(sid), horizon)[:keep]
+            index.name = frame.index.name
+            paths[sid] = (index, path[:, :keep])
+        return paths
+
+    def _noise(self, samples: int, horizon: int, temperature: float, seed: int | None):
+        source = noise_source(self.model_)
+        return draw_noise(source, (samples, horizon), temperature, seed, self.residuals_)
+
+    def _rollouts(self) -> dict:
+        """Compiled rollout loops of the current model, by horizon (see `compiled_rollout`)."""
+        if getattr(self, "_rollout_model", None) is not self.model_:
+            self._rollout_model, self._rollout_cache = self.model_, {}
+        return self._rollout_cache
+
+    # --- which series, from which rows --------------------------------------------
+
+    def _observed(
+        self, series: Series | Panel | None, series_id: str | None
+    ) -> dict[str, tuple[np.ndarray, pd.DataFrame]]:
+        """`{id: (levels, frame)}` each forecast starts from: `(rows, channels)` and the rows."""
+        self._check_fitted()
+        frames = self._frames(series, series_id)
+        if series_id is not None:
+            if series_id not in frames:
+                raise InputError(
+                    f"no series {series_id!r} here; the model forecasts {_names(self.series_ids_)}."
+                )
+            frames = {series_id: frames[series_id]}
+        columns = [self.data_["target"], *self.data_["features"]]
+        observed = {}
+        for sid, frame in frames.items():
+            where = f"series {sid!r} has" if self.many_series else "got"
+            levels = frame[columns].to_numpy(np.float64)
+            if len(levels) < self.window + 1:
+                raise InputError(
+                    f"need at least {self.window + 1} rows to forecast with window "
+                    f"{self.window}; {where} {len(levels)}."
+                )
+            if self.transform_ == "log-return" and np.any(levels[:, 0] <= 0):
+                what = f"series {sid!r}" if self.many_series else "the target"
+                raise InputError(f"{what} has values <= 0, which a log-return model cannot use.")
+            observed[sid] = (levels, frame)
+        return observed
+
+    def _frames(self, series: Series | Panel | None, series_id: str | None) -> dict:
+        """The observed rows of every series a forecast may start from, by id."""
+        if series is None:
+            if not self.many_series:
+                return {self.series_ids_[0]: self.context_}
+            id_column = self.data_["id_column"]
+            return {
+                str(sid): rows.drop(columns=[id_column])
+                for sid, rows in self.context_.groupby(id_column, sort=False)
+            }
+        if isinstance(series, Panel) and not series.many:
+            (series,) = series.series.values()  # one series, wrapped (`as_panel`)
+        if isinstance(series, Series):
+            if self.many_series and series_id is None:
+                raise InputError(
+                    "this model forecasts many series; give the Series its series_id= (one of "
+                    f"{_names(self.series_ids_)}), or a Panel."
+                )
+            sid = self.series_ids_[0] if series_id is None else series_id
+            return {sid: self._check_columns(series.frame)}
+        if isinstance(series, Panel):
+            if not self.many_series:
+                raise InputError(
+                    "this model was fitted on one series; give it a Series (tsconv.load_csv)."
+                )
+            unknown = [sid for sid in series.series if sid not in self.scalers_]
+            if unknown:
+                raise InputError(
+                    f"the model has not seen series {unknown[:5]}; a global model forecasts "
+                    "the series it was trained on (fit again to add series)."
+                )
+            return {sid: self._check_columns(s.frame) for sid, s in series.series.items()}
+        raise InputError(
+            f"series must be a tsconv.Series or Panel. Received: {type(series).__name__}"
+        )
+
+    def _check_columns(self, frame: pd.DataFrame) -> pd.DataFrame:
+        needed = [self.data_["target"], *self.data_["features"]]
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise InputError(
+                f"the input lacks column(s) {missing} that the model was trained on; it has "
+                f"{list(frame.columns)}."
+            )
+        return frame
+
+    def _freq(self, sid: str) -> str | None:
+        freq = self.data_["freq"]
+        return freq.get(sid) if isinstance(freq, dict) else freq
+
+    def _one_or_all(self, by_series: dict, series_id: str | None):
+        """One series' result (one-series forecaster, or `series_id` given), else all by id."""
+        if self.many_series and series_id is None:
+            return by_series
+        (only,) = by_series.values()
+        return only
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise InputError("this Forecaster is not fitted yet; call fit(data) or load(path).")
+
+
+def _names(ids: list[str], shown: int = 10) -> str:
+    listed = ", ".join(repr(i) for i in ids[:shown])
+    return listed + (f" … and {len(ids) - shown} more" if len(ids) > shown else "")

@@ -1,0 +1,133 @@
+"""The checks of a `Forecaster`'s options, and the forecasting strategy.
+
+Strategies: recursive (one step per call, fed back) or direct (`output_steps`
+K steps per call). The DLinear paper (Zeng et al., 2023) traced much of the
+gain of transformer forecasters to direct multi-step output rather than
+attention; tsconv offers both so that they can be compared on the same data.
+A horizon longer than K rolls out K steps at a time.
+"""
+
+from __future__ import annotations
+
+from tsconv.errors import InputError
+from tsconv.layers.distribution_head import DISTRIBUTIONS, NLL_LOSSES
+from tsconv.models import MODELS, check_model_options
+from tsconv.preprocessing import transforms
+from tsconv.preprocessing.windowing import check_output_steps
+
+STRATEGIES = ("recursive", "direct")
+# Target steps per model call of the direct strategy when none is given.
+DIRECT_OUTPUT_STEPS = 30
+
+
+def check_model(model: str, model_options: dict, objective: str) -> None:
+    """Raises `InputError` for an unknown model, an option it does not take, or an objective
+    it cannot train.
+    """
+    if model not in MODELS:
+        raise InputError(f"unknown model {model!r}; use one of {sorted(MODELS)}.")
+    try:
+        check_model_options(model, model_options)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if objective == "sequence" and not MODELS[model].supports_sequence_objective:
+        raise InputError(
+            f"objective 'sequence' needs a causal model with a per-step head (tcn, "
+            f"transformer); {model!r} has none. Received: objective={objective!r}"
+        )
+
+
+def check_season(season: int | None) -> None:
+    """Raises `InputError` unless `season` is None or a positive integer."""
+    if season is not None and (
+        isinstance(season, bool) or not isinstance(season, int) or season < 1
+    ):
+        raise InputError(f"season must be a positive integer. Received: season={season!r}")
+
+
+def check_transform(transform: str) -> None:
+    """Raises `InputError` for a transform that is not one of `transforms.TRANSFORMS`."""
+    if transform not in transforms.TRANSFORMS:
+        raise InputError(
+            f"unknown transform {transform!r}; use one of {list(transforms.TRANSFORMS)}."
+        )
+
+
+def resolve_output_steps(strategy: str, output_steps: int | None) -> int:
+    """Target steps per model call: `output_steps`, or 1 (recursive) / 30 (direct) when None.
+
+    Raises:
+        InputError: for an unknown strategy, a bad count, or more than one step
+            per call with the recursive strategy.
+
+    Example:
+    >>> resolve_output_steps("direct", None), resolve_output_steps("recursive", None)
+    (30, 1)
+    """
+    if strategy not in STRATEGIES:
+        raise InputError(f"unknown strategy {strategy!r}; use recursive or direct.")
+    if output_steps is None:
+        return DIRECT_OUTPUT_STEPS if strategy == "direct" else 1
+    check_output_steps(output_steps)
+    if strategy == "recursive" and output_steps != 1:
+        raise InputError(
+            "the recursive strategy forecasts one step per call; use --strategy direct for "
+            f"{output_steps} steps per call. Received: output_steps={output_steps}"
+        )
+    return int(output_steps)
+
+
+def check_strategy(
+    model: str, strategy: str, output_steps: int, objective: str, model_options: dict
+) -> None:
+    """Raises `InputError` for a strategy the model or the other settings cannot use.
+
+    Example:
+    >>> check_strategy("naive", "direct", 30, "last", {})
+    Traceback (most recent call last):
+    tsconv.errors.InputError: the direct strategy needs a neural model (conv, tcn, transformer); ...
+    """
+    resolve_output_steps(strategy, output_steps)
+    if strategy == "recursive":
+        return
+    if not MODELS[model].supports_direct:
+        raise InputError(
+            f"the direct strategy needs a neural model (conv, tcn, transformer); {model!r} "
+            "forecasts one step. Use --strategy recursive."
+        )
+    if objective != "last":
+        raise InputError(
+            "the sequence objective trains one-step forecasts at every position; use it with "
+            "--strategy recursive."
+        )
+    if model_options.get("distribution", "point") != "point":
+        raise InputError(
+            f"a {model_options['distribution']} head forecasts one step at a time; use it with "
+            "--strategy recursive."
+        )
+
+
+def training_loss(loss: str | None, model_options: dict) -> str:
+    """The loss a model trains with: `loss` (default mse), or its head's negative log-likelihood.
+
+    Raises:
+        InputError: for an unknown distribution, or a loss given for a distribution head.
+
+    Example:
+    >>> training_loss(None, {"distribution": "gaussian"})
+    'gaussian-nll'
+    """
+    distribution = model_options.get("distribution", "point")
+    if distribution == "point":
+        return loss or "mse"
+    if distribution not in NLL_LOSSES:
+        raise InputError(
+            f"unknown distribution {distribution!r}; use one of {list(DISTRIBUTIONS)}."
+        )
+    nll = NLL_LOSSES[distribution]
+    if loss not in (None, nll):
+        raise InputError(
+            f"a {distribution} head is trained by its negative log-likelihood; leave the "
+            f"loss out. Received: loss={loss!r}"
+        )
+    return nll

@@ -1,0 +1,276 @@
+"""`tsconv backtest` and `tsconv compare`: a CSV of one series or many → scored folds, files.
+
+`backtest_csv` runs `tsconv.backtesting.backtest.run_backtest` on a CSV and
+writes the per-fold scores, the forecasts and a plot; its report's
+`summary()` is the ranked table the CLI shows (with each series' MASE for
+many series), and `to_json()` the same for scripts.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tsconv.backtesting.backtest import DEFAULT_SAMPLES, BacktestResult, check_models, run_backtest
+from tsconv.backtesting.references import CLASSICAL
+from tsconv.data.panel import Panel, load_series_or_panel
+from tsconv.data.series import describe_span
+from tsconv.errors import InputError
+from tsconv.files import write_atomically
+from tsconv.plots import plot_backtest
+
+logger = logging.getLogger(__name__)
+
+# Columns of the terminal table: metric, heading, format.
+SHOWN = (
+    ("mase", "MASE", "{:.3f}"),
+    ("smape", "sMAPE %", "{:.2f}"),
+    ("mae", "MAE", "{:.4g}"),
+    ("rmse", "RMSE", "{:.4g}"),
+    ("crps", "CRPS", "{:.4g}"),
+    ("coverage", "cover 90%", "{:.2f}"),
+)
+# Series listed in a many-series backtest's per-series table.
+LISTED_SERIES = 12
+
+
+@dataclass
+class BacktestReport:
+    """What `backtest_csv` measured and wrote.
+
+    Example:
+    >>> report = backtest_csv("datasets/msft.csv", ["naive", "tcn"], horizon=30, folds=5)
+    >>> print(report.summary())  # ranked by MASE, naive first to beat
+    """
+
+    result: BacktestResult
+    source: str
+    target: str
+    out: Path | None
+    forecasts_out: Path | None
+    plot: Path | None
+    series: int = 1
+
+    def summary(self) -> str:
+        """The ranked table (mean ± spread over folds), the verdict against naive, notes, files."""
+        r = self.result
+        table = r.table()
+        span = describe_span(pd.Index(r.forecasts["time"].drop_duplicates().sort_values()))
+        how = "refitted at each origin" if r.refit else "fitted once at the first origin"
+        of = f"{self.series} series, " if r.id_column else ""
+        over = "series (each series' mean over folds)" if r.id_column else "folds"
+        lines = [
+            f"backtest of {self.source}, target {self.target!r}: {of}{r.folds} folds of "
+            f"{r.horizon} steps, {span}, models {how}",
+            f"mean ± std over {over}; MASE is scaled by the one-step naive error before each "
+            "origin",
+        ]
+        shown = [(m, h, f) for m, h, f in SHOWN if (m, "mean") in table.columns]
+        cells = [["rank", "model", *[h for _, h, _ in shown], "MASE/naive", "seconds"]]
+        for rank, (model, row) in enumerate(table.iterrows(), start=1):
+            cells.append(
+                [
+                    str(rank),
+                    model,
+                    *[_mean_std(row[(m, "mean")], row[(m, "std")], f) for m, _, f in shown],
+                    _number(row[("mase/naive", "")], "{:.3f}"),
+                    _number(row[("seconds", "")], "{:.1f}"),
+                ]
+            )
+        widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+        for row in cells:
+            lines.append(
+                "  ".join(
+                    c.rjust(w) if i != 1 else c.ljust(w)
+                    for i, (c, w) in enumerate(zip(row, widths, strict=True))
+                )
+            )
+        if r.id_column is not None:
+            lines.extend(self._per_series())
+        lines.extend(self._verdicts(table))
+        lines.extend(f"note: {n}" for n in r.notes)
+        if r.audit is not None:
+            a = r.audit
+            if a["passed"]:
+                lines.append(
+                    f"leakage audit passed: changed every value after each of {a['folds']} "
+                    f"origins; no forecast changed (largest difference {a['max_difference']:.3g})."
+                )
+            else:
+                lines.append(
+                    f"LEAKAGE: forecasts changed when only the future changed: "
+                    f"{', '.join(a['leaks'])} (largest difference {a['max_difference']:.3g})."
+                )
+        for path in (self.out, self.forecasts_out, self.plot):
+            if path is not None:
+                lines.append(f"wrote {path}")
+        return "\n".join(lines)
+
+    def _per_series(self) -> list[str]:
+        """Each series' MASE per model (the first `LISTED_SERIES`), for many series."""
+        wide = self.result.series_table("mase")
+        shown = wide.head(LISTED_SERIES)
+        lines = ["MASE per series (mean over folds):"]
+        text = shown.to_string(float_format=lambda v: f"{v:.3f}")
+        lines.extend(f"  {line}" for line in text.splitlines())
+        if len(wide) > len(shown):
+            lines.append(f"  … {len(wide) - len(shown)} more series in the scores file")
+        return lines
+
+    def _verdicts(self, table) -> list[str]:
+        if "naive" not in table.index:
+            return []
+        lines = []
+        for model, row in table.iterrows():
+            if model in CLASSICAL:
+                continue
+            ratio = row[("mase/naive", "")]
+            if ratio < 0.995:
+                verdict = f"beats the naive forecast by {100 * (1 - ratio):.1f}%"
+            elif ratio <= 1.005:
+                verdict = "ties with the naive forecast"
+            else:
+                verdict = f"is {100 * (ratio - 1):.1f}% worse than the naive forecast"
+            lines.append(f"{model}: MASE {ratio:.3f} × naive: it {verdict} (tomorrow = today).")
+        return lines
+
+    def to_json(self) -> dict:
+        """The table, notes and audit as plain JSON types."""
+        r, table = self.result, self.result.table()
+        models = []
+        for rank, (model, row) in enumerate(table.iterrows(), start=1):
+            entry = {"rank": rank, "model": model}
+            for metric, stat in table.columns:
+                value = _plain(row[(metric, stat)])
+                if stat:
+                    entry.setdefault(metric, {})[stat] = value
+                else:
+                    entry[metric] = value
+            models.append(entry)
+        per_series = None
+        if r.id_column is not None:
+            per_series = {
+                sid: {model: _plain(v) for model, v in row.items()}
+                for sid, row in r.series_table("mase").iterrows()
+            }
+        return {
+            "source": self.source,
+            "target": self.target,
+            "series": self.series,
+            "mase_per_series": per_series,
+            "horizon": r.horizon,
+            "folds": r.folds,
+            "refit": r.refit,
+            "origins": [str(t) for t in r.scores.drop_duplicates("fold")["origin"]],
+            "models": models,
+            "notes": r.notes,
+            "audit": r.audit,
+            "files": [str(p) for p in (self.out, self.forecasts_out, self.plot) if p],
+        }
+
+
+def backtest_csv(
+    path: str | os.PathLike,
+    models: Sequence[str],
+    *,
+    horizon: int = 30,
+    folds: int = 5,
+    target: str | None = None,
+    features: list[str] | None = None,
+    time_column: str | None = None,
+    fill: str | None = None,
+    id_column: str | None = None,
+    wide: bool = False,
+    refit: bool = True,
+    audit: bool = False,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    season: int | None = None,
+    out: str | os.PathLike | None = "backtest.csv",
+    plot: str | os.PathLike | None = "backtest.png",
+    progress: Callable[[str], None] | None = None,
+    **forecaster_options,
+) -> BacktestReport:
+    """Loads a CSV of one series or many and backtests `models` beside the textbook references.
+
+    Args:
+        path: the CSV file.
+        models: tsconv model names (one for `tsconv backtest`, several for `compare`).
+        horizon, folds, refit, audit, samples, seed, season: see `run_backtest`.
+        target, features, time_column, fill: see `load_csv`.
+        id_column, wide: many series, as `load_panel_csv` (an id column named
+            like one is found by itself); the scores then have the id column.
+        out: per-fold scores CSV (the forecasts go beside it as `<stem>_forecasts.csv`),
+            or None for none.
+        plot: PNG of each origin's forecasts against the truth, or None.
+        progress: called with a line after each fold.
+        **forecaster_options: `Forecaster` arguments (`window`, `epochs`, …).
+
+    Returns:
+        A `BacktestReport`.
+
+    Raises:
+        InputError: for unusable data or options (nothing is written).
+
+    Example:
+    >>> report = backtest_csv("datasets/msft.csv", ["naive", "tcn"], horizon=30, folds=5)
+    >>> report.result.table().index[0]  # the best model by MASE
+    """
+    for option in (out, plot):
+        if option is not None and Path(option).is_dir():
+            raise InputError(f"{option} is a folder; give a file name such as backtest.csv.")
+    check_models(models, **forecaster_options)  # before reading data: bad options fail fast
+    data = load_series_or_panel(path, id_column, wide, target, features, time_column, fill)
+    result = run_backtest(
+        data,
+        models,
+        horizon,
+        folds,
+        refit=refit,
+        samples=samples,
+        seed=seed,
+        season=season,
+        audit=audit,
+        progress=progress,
+        **forecaster_options,
+    )
+    out_path = forecasts_path = plot_path = None
+    if out is not None:
+        out_path = Path(out)
+        forecasts_path = out_path.with_name(f"{out_path.stem}_forecasts.csv")
+        write_atomically(out_path, lambda tmp: result.scores.to_csv(tmp, index=False))
+        write_atomically(forecasts_path, lambda tmp: result.forecasts.to_csv(tmp, index=False))
+    if plot is not None:
+        plot_path = Path(plot)
+        history = result.history
+        write_atomically(
+            plot_path,
+            lambda tmp: plot_backtest(history, result.forecasts, tmp, id_column=result.id_column),
+            ".png",
+        )
+    count = len(data) if isinstance(data, Panel) else 1
+    return BacktestReport(
+        result, str(path), data.target, out_path, forecasts_path, plot_path, count
+    )
+
+
+def _mean_std(mean: float, std: float, fmt: str) -> str:
+    if not np.isfinite(mean):
+        return "-"
+    return f"{fmt.format(mean)} ± {fmt.format(std)}"
+
+
+def _number(value: float, fmt: str) -> str:
+    return fmt.format(value) if np.isfinite(value) else "-"
+
+
+def _plain(value):
+    value = float(value)
+    return None if math.isnan(value) else value

@@ -1,0 +1,261 @@
+"""`tsconv fit`: CSV → a fitted `Forecaster` → a published run directory.
+
+`fit_csv` reads one series or many (an id column, or `wide=True`), fits one
+`Forecaster`, backs up every epoch and publishes the run; its `FitReport`'s
+`summary()` is what the CLI shows (the test error beside the naive forecast,
+per series for many) and `to_json()` what `--json` prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tsconv import runs
+from tsconv.backtesting.diagnostics import one_step_notes
+from tsconv.data.panel import load_series_or_panel
+from tsconv.errors import InputError, TsconvError
+from tsconv.forecasters.forecaster import Forecaster
+from tsconv.forecasters.scoring import mae_ratio
+from tsconv.json_values import plain
+from tsconv.runs.unfinished import finish_fit, start_fit
+from tsconv.training.engine import cluster_role, describe_engine
+
+# Fewer training windows than this get a note that the model may overfit.
+FEW_WINDOWS = 200
+# Series listed one by one in a many-series summary; beyond this, the best and worst few.
+LISTED_SERIES = 12
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FitReport:
+    """What `fit_csv` made: the run directory and the fitted forecaster.
+
+    Example:
+    >>> report = fit_csv("datasets/msft.csv", window=100, name="msft")
+    >>> print(report.summary())  # one-step errors beside the naive forecast
+    """
+
+    run_dir: Path | None
+    forecaster: Forecaster
+
+    def summary(self) -> str:
+        """Run, model, training, and the test one-step error beside the naive forecast.
+
+        For many series: the series trained and skipped, and each series' test
+        error beside naive (the best and worst few when there are many).
+        """
+        fc, t = self.forecaster, self.forecaster.training_
+        if self.run_dir is None:
+            return "worker finished training; the chief worker writes the run."
+        seen = t.get("receptive_field")
+        reach = f", receptive field {seen} steps" if seen is not None else ""
+        strategy = (
+            f"direct: {fc.output_steps} steps per call" if fc.strategy == "direct" else "recursive"
+        )
+        if t["best_epoch"] is not None:
+            how = (
+                f"trained {t['epochs_run']} epoch(s) in {t['seconds']:.1f}s (best validation "
+                f"loss at epoch {t['best_epoch']}, objective {fc.objective}, {strategy})"
+            )
+        else:
+            how = f"fitted without a training loop in {t['seconds']:.1f}s"
+        lines = [f"run: {self.run_dir}", describe_engine(fc.engine_)]
+        if fc.many_series:
+            lines += [
+                f"model: global {fc.model}, {t['parameters']:,} parameters{reach}, window "
+                f"{fc.window}, transform {fc.transform_}, each series scaled by its own "
+                "training rows",
+                f"series: {t['series']} trained"
+                + (f", {t['skipped_series']} skipped (too short)" if t["skipped_series"] else ""),
+                f"{how} on {t['train_windows']:,} windows from all series",
+            ]
+        else:
+            lines += [
+                f"model: {fc.model}, {t['parameters']:,} parameters{reach}, window {fc.window}, "
+                f"transform {fc.transform_}, target {fc.data_['target']!r}",
+                f"{how} on {t['train_windows']:,} windows",
+            ]
+        if seen is not None and seen < fc.window // 2:
+            lines.append(f"note: the model can see only the last {seen} of the {fc.window} steps")
+        lines += _per_series_errors(fc.metrics_) if fc.many_series else _errors(fc.metrics_)
+        if t["best_epoch"] is not None and t["train_windows"] < FEW_WINDOWS:
+            lines.append(
+                f"note: only {t['train_windows']} training windows for {t['parameters']:,} "
+                "parameters: a deep model easily overfits so few; trust the test comparison "
+                "above, and try a shorter --window or --model linear."
+            )
+        if not fc.many_series:
+            test = fc.predictions_[fc.predictions_["split"] == "test"]
+            for note in one_step_notes(test["actual"], test["model"], test["naive"]):
+                lines.append(f"note: {note}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        """The run, model, training facts and one-step metrics, as plain JSON values."""
+        fc = self.forecaster
+        return plain(
+            {
+                "run": self.run_dir,
+                "model": fc.model,
+                "window": fc.window,
+                "transform": fc.transform_,
+                "target": fc.data_["target"],
+                "engine": fc.engine_.to_dict(),
+                "training": fc.training_,
+                "skipped_series": fc.skipped_,
+                "metrics": fc.metrics_,
+                "test_mae_ratio": mae_ratio(fc.metrics_),
+            }
+        )
+
+
+def _errors(metrics: dict) -> list[str]:
+    """One series: MAE, RMSE and MAPE of model and naive per split, and the verdict."""
+    lines = []
+    for split in ("validation", "test"):
+        m = metrics[split]
+        lines.append(f"one-step error, {split} ({m['windows']:,} windows, {m['span']}):")
+        lines.append(f"  {'':6} {'MAE':>10} {'RMSE':>10} {'MAPE':>8}")
+        for who in ("model", "naive"):
+            e = m[who]
+            lines.append(f"  {who:6} {e['mae']:10.4g} {e['rmse']:10.4g} {e['mape']:7.3f}%")
+    ratio = mae_ratio(metrics)
+    if ratio < 0.995:
+        verdict = "beats"
+    elif ratio <= 1.005:
+        verdict = "ties with"
+    else:
+        verdict = "does not beat"
+    lines.append(
+        f"test MAE model/naive = {ratio:.3f}: the model {verdict} "
+        "the naive forecast (tomorrow = today)."
+    )
+    return lines
+
+
+def _per_series_errors(metrics: dict) -> list[str]:
+    """Many series: each series' test MAE beside naive (best and worst few), and the summary."""
+    test = metrics["test"]
+    per_series = test["series"]
+    ratios = {
+        sid: m["model"]["mae"] / m["naive"]["mae"]
+        for sid, m in per_series.items()
+        if m["naive"]["mae"] > 0
+    }
+    order = sorted(ratios, key=ratios.get)
+    if len(order) > LISTED_SERIES:
+        half = LISTED_SERIES // 2
+        order = [*order[:half], None, *order[-half:]]
+    lines = [
+        f"one-step test error per series ({test['windows']:,} windows):",
+        f"  {'series':16} {'MAE model':>12} {'MAE naive':>12} {'ratio':>7}",
+    ]
+    for sid in order:
+        if sid is None:
+            lines.append("  …")
+            continue
+        m = per_series[sid]
+        lines.append(
+            f"  {sid[:16]:16} {m['model']['mae']:12.4g} {m['naive']['mae']:12.4g} "
+            f"{ratios[sid]:7.3f}"
+        )
+    s = test["summary"]
+    lines.append(
+        f"test MAE model/naive: mean {s['mae_ratio_mean']:.3f}, median "
+        f"{s['mae_ratio_median']:.3f}; the model beats the naive forecast (tomorrow = today) "
+        f"on {s['beats_naive']} of {s['series']} series."
+    )
+    return lines
+
+
+def fit_csv(
+    path: str | os.PathLike,
+    *,
+    target: str | None = None,
+    features: list[str] | None = None,
+    time_column: str | None = None,
+    fill: str | None = None,
+    id_column: str | None = None,
+    wide: bool = False,
+    name: str | None = None,
+    runs_dir: str | os.PathLike = "runs",
+    resume: bool = False,
+    **forecaster_options,
+) -> FitReport:
+    """Loads a CSV, fits a `Forecaster` and publishes it as `runs_dir/<name>`.
+
+    A CSV of many series (an id column, found by name or given as
+    `id_column`, or `wide=True`) fits one global model on all of them.
+
+    Training backs up after every epoch into `runs_dir/.unfinished/<name>/`,
+    removed once the run is published (see `tsconv.unfinished_fits`). Under
+    `distribute="multiworker"`, every worker trains and only the chief writes.
+
+    Args:
+        path: the CSV file.
+        target, features, time_column, fill: see `load_csv`.
+        id_column, wide: see `load_panel_csv`.
+        name: run name; default: the current time, `YYYYmmdd-HHMMSS`.
+        runs_dir: folder of runs; `runs_dir/latest` points at the new run.
+        resume: continue an interrupted fit with the same CSV and settings
+            (the one called `name`, else the newest) from its last finished
+            epoch; without one, start afresh.
+        **forecaster_options: `Forecaster` arguments (`window`, `epochs`, …).
+
+    Returns:
+        A `FitReport` (`run_dir` None on a multi-worker fit's non-chief workers).
+
+    Raises:
+        InputError: for unusable data or options (nothing is written).
+        RunError: when the run name is taken.
+
+    Example:
+    >>> report = fit_csv("datasets/msft.csv", window=100, epochs=5, name="msft")
+    >>> report.run_dir
+    PosixPath('runs/msft')
+    """
+    forecaster = Forecaster(**forecaster_options)  # validate options before reading data
+    chief = True
+    if forecaster.distribute == "multiworker":
+        _, _, chief = cluster_role()
+        if resume:
+            raise InputError(
+                "--resume does not cover --distribute multiworker yet; leave out --resume."
+            )
+    if name is not None and (Path(runs_dir) / name).exists():
+        raise InputError(f"run {name!r} already exists in {runs_dir}/; choose another --name.")
+    series = load_series_or_panel(path, id_column, wide, target, features, time_column, fill)
+    if forecaster.distribute == "multiworker":
+        forecaster.fit(series)  # every worker trains; no backups yet
+        if not chief:
+            logger.info("worker finished; the chief writes the run")
+            return FitReport(None, forecaster)
+        run_dir = runs.publish(runs_dir, name or runs.run_name(runs_dir), forecaster.write_files)
+        logger.info("wrote %s", run_dir)
+        return FitReport(run_dir, forecaster)
+    settings = {
+        "csv": str(Path(path).resolve()),
+        "target": target,
+        "features": features,
+        "time_column": time_column,
+        "fill": fill,
+        "id_column": id_column,
+        "wide": wide,
+        **{k: v for k, v in forecaster_options.items() if k != "verbose"},
+    }
+    runs.clean_stale(Path(runs_dir))  # temporary folders of fits killed while saving
+    name, backup = start_fit(runs_dir, name, settings, resume, lambda: runs.run_name(runs_dir))
+    try:
+        forecaster.fit(series, backup_dir=backup)
+    except TsconvError:
+        finish_fit(backup)  # a user error, not an interruption: nothing to resume
+        raise
+    run_dir = runs.publish(runs_dir, name, forecaster.write_files)
+    finish_fit(backup)
+    logger.info("wrote %s", run_dir)
+    return FitReport(run_dir, forecaster)

@@ -1,0 +1,229 @@
+"""`tsconv forecast`: a saved run → the forecast table, its CSV file and its plot.
+
+One path for a run of one series or of many: the run is loaded through the
+kinds registry (`tsconv.load`'s way), the input CSV (if any) is read the way
+the run's data was, every series rolls out in one batch, and the plot draws
+one panel per series (the first few, with a note, for many).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from tsconv.arguments import check_horizon
+from tsconv.data.panel import load_panel_csv
+from tsconv.data.series import load_csv
+from tsconv.errors import InputError
+from tsconv.files import write_atomically
+from tsconv.forecasters.forecaster import Forecaster
+from tsconv.json_values import plain, table_records
+from tsconv.plots import plot_forecast
+from tsconv.rollout.sampling import check_sampling
+from tsconv.runs import kinds, run_dir
+
+# Trajectories drawn when quantiles are asked for without a sample count.
+DEFAULT_SAMPLES = 200
+# Rows of a long (many-series) forecast shown in the summary.
+PREVIEW_ROWS = 40
+
+
+@dataclass
+class ForecastReport:
+    """What `forecast_run` made: the table and the files written.
+
+    Example:
+    >>> report = forecast_run(30, run="msft")
+    >>> report.table.shape
+    (30, 1)
+    """
+
+    table: pd.DataFrame
+    run_dir: Path
+    out: Path | None
+    plot: Path | None
+    seconds: float
+
+    def summary(self) -> str:
+        """The run, the forecast (the first rows of a long one) and the files written."""
+        if isinstance(self.table.index, pd.RangeIndex):  # long format: many series
+            shown = preview(self.table)
+        else:
+            shown = self.table.to_string(float_format=lambda v: f"{v:.4f}")
+        lines = [f"run: {self.run_dir}", shown]
+        if self.out is not None:
+            lines.append(f"wrote {self.out}")
+        if self.plot is not None:
+            lines.append(f"wrote {self.plot}")
+        return "\n".join(lines)
+
+    def to_csv(self) -> str:
+        """The forecast as CSV text, as `out` holds it (long format without an index)."""
+        return self.table.to_csv(index=not isinstance(self.table.index, pd.RangeIndex))
+
+    def to_json(self) -> dict:
+        """The run, the files written and the forecast rows, as plain JSON values."""
+        return plain(
+            {
+                "run": self.run_dir,
+                "out": self.out,
+                "plot": self.plot,
+                "seconds": self.seconds,
+                "forecast": table_records(self.table),
+            }
+        )
+
+
+def forecast_run(
+    horizon: int,
+    *,
+    run: str | os.PathLike | None = None,
+    runs_dir: str | os.PathLike = "runs",
+    input_path: str | os.PathLike | None = None,
+    fill: str | None = None,
+    out: str | os.PathLike | None = "forecast.csv",
+    plot: str | os.PathLike | None = None,
+    samples: int | None = None,
+    quantiles: list[float] | None = None,
+    temperature: float = 1.0,
+    seed: int | None = None,
+) -> ForecastReport:
+    """Forecasts `horizon` steps with a saved run and writes them to `out`.
+
+    Args:
+        horizon: steps to forecast.
+        run: run name or directory; default: `runs_dir/latest`.
+        runs_dir: folder of runs.
+        input_path: continue from the end of this CSV instead of the training data;
+            it must hold the run's time, target and feature columns (and its id
+            column, or its series' columns, for a many-series run).
+        fill: how to fill missing values of `input_path` (see `load_csv`).
+        out: CSV to write (atomically), or None for none.
+        plot: PNG of history and forecast to write (a fan chart with quantiles;
+            one panel per series, the first few for many), or None.
+        samples: sampled trajectories for quantiles (see `Forecaster.sample_paths`);
+            default 200 when `quantiles` are given, else none.
+        quantiles: quantiles to add as columns; default 0.05, 0.5, 0.95 with `samples`.
+        temperature, seed: as `Forecaster.sample_paths`.
+
+    Returns:
+        A `ForecastReport`.
+
+    Raises:
+        InputError: for a bad horizon or input file; RunError: for a missing or bad run.
+
+    Example:
+    >>> report = forecast_run(30, run="msft", samples=200, quantiles=[0.05, 0.95])
+    >>> report.table.columns.tolist()
+    ['Close', 'q0.05', 'q0.95']
+    """
+    check_horizon(horizon)  # before loading the run, so bad options fail fast
+    if samples is None:
+        samples = DEFAULT_SAMPLES if quantiles is not None else 0
+    check_sampling(samples, temperature, quantiles)
+    if quantiles is not None and samples == 0:
+        raise InputError("quantiles need sampled trajectories; leave out --samples 0.")
+    if out is not None and Path(out).is_dir():
+        raise InputError(f"--out {out} is a folder; give a file name such as forecast.csv.")
+    started = time.perf_counter()
+    path = run_dir.resolve_run(run, runs_dir)
+    kind = kinds.kind_at(path)
+    kinds.require(kind, kinds.FORECASTER.family, path)
+    forecaster: Forecaster = kind.read(path)
+    data = None if input_path is None else read_like_the_run(forecaster, input_path, fill)
+    # One forecast per process: compile time dominates, so no XLA (it compiles 1-3 s
+    # slower; benchmarks/rollout_speed.py). For one path, recomputing the window traces
+    # the least (a 30-step TCN rollout's first call: 1.9 s, against 2.1 s with the
+    # stream cache and 1.8 s for one step); for a batch of samples the cache wins.
+    table = forecaster.forecast(
+        horizon,
+        data,
+        samples=samples,
+        quantiles=quantiles,
+        temperature=temperature,
+        seed=seed,
+        jit_compile=False,
+        cached=None if samples else False,
+    )
+    many = forecaster.many_series
+    out_path = None
+    if out is not None:
+        out_path = write_atomically(out, lambda tmp: table.to_csv(tmp, index=not many))
+    plot_path = None
+    if plot is not None:
+        histories, forecasts = _plotted(forecaster, data, table)
+        total = table.iloc[:, 0].nunique() if many else 1
+        plot_path = write_atomically(
+            plot, lambda tmp: plot_forecast(histories, forecasts, tmp, total=total), ".png"
+        )
+    return ForecastReport(table, path, out_path, plot_path, time.perf_counter() - started)
+
+
+def read_like_the_run(forecaster: Forecaster, path: str | os.PathLike, fill: str | None):
+    """The CSV a forecast continues from, read the way the run's data was (one series or many).
+
+    Example:
+    >>> read_like_the_run(tsconv.load("runs/macro"), "newer.csv", None).layout
+    'long'
+    """
+    data = forecaster.data_
+    if not forecaster.many_series:
+        return load_csv(
+            path,
+            target=data["target"],
+            features=data["features"],
+            time_column=data["time_column"],
+            fill=fill,
+        )
+    long = data["layout"] == "long"
+    return load_panel_csv(
+        path,
+        id_column=data["id_column"] if long else None,
+        wide=not long,
+        target=data["target"] if long else None,
+        features=data["features"] or None,
+        time_column=data["time_column"],
+        fill=fill,
+    )
+
+
+# Series drawn in a many-series forecast plot (one panel each).
+PLOTTED_SERIES = 6
+
+
+def _plotted(forecaster: Forecaster, data, table: pd.DataFrame):
+    """`({id: history}, {id: forecast})` of the series to draw (the first few for many)."""
+    target = forecaster.data_["target"]
+    if not forecaster.many_series:
+        history = (forecaster.context_ if data is None else data.frame)[target]
+        return {target: history}, {target: table}
+    id_column = forecaster.data_["id_column"]
+    ids = list(dict.fromkeys(table[id_column]))[:PLOTTED_SERIES]
+    if data is None:
+        context = forecaster.context_
+        histories = {sid: context.loc[context[id_column] == sid, target] for sid in ids}
+    else:
+        histories = {sid: data.series[sid].frame[target] for sid in ids}
+    time_column = table.columns[1]
+    forecasts = {
+        sid: table[table[id_column] == sid].drop(columns=[id_column]).set_index(time_column)
+        for sid in ids
+    }
+    return histories, forecasts
+
+
+def preview(table: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
+    """The first `rows` of a long forecast table, and how many more there are.
+
+    Example:
+    >>> print(preview(report.table, rows=2))
+    """
+    text = table.head(rows).to_string(index=False, float_format=lambda v: f"{v:.4f}")
+    more = len(table) - rows
+    if more <= 0:
+        return text
+    return f"{text}\n… {more} more rows ({table.iloc[:, 0].nunique()} series in all)"

@@ -1,0 +1,192 @@
+"""Levels → model inputs: target transform, chronological split, scaler, windows.
+
+The one place where a `Series` becomes the scaled float32 array the models
+see, for training (`prepare`, and `prepare_panel` for every series of a
+panel) and for forecasting (`encode`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from tsconv.data.calendar import infer_season
+from tsconv.data.panel import Panel
+from tsconv.errors import InputError
+from tsconv.preprocessing import transforms
+from tsconv.preprocessing.scaling import StandardScaler
+from tsconv.preprocessing.windowing import Windows, make_windows, split_rows
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Prepared:
+    """A series ready for training, and what is needed to score it in levels.
+
+    Attributes:
+        transform: the resolved transform name.
+        scaler: fitted on the training rows of the transformed series only.
+        splits: `"train"`, `"validation"` and `"test"` `Windows` (views).
+        previous: `(rows - 1,)` level before each transformed row (the naive forecast).
+        actual: `(rows - 1,)` level at each transformed row.
+        train_end, val_end: split points in transformed rows.
+    """
+
+    transform: str
+    scaler: StandardScaler
+    splits: dict[str, Windows]
+    previous: np.ndarray
+    actual: np.ndarray
+    train_end: int
+    val_end: int
+
+
+def changes(transform: str, levels: np.ndarray) -> np.ndarray:
+    """Transformed target beside the features of the same rows, `(rows - 1, channels)`."""
+    target = transforms.forward(transform, levels[:, 0])
+    return np.column_stack([target, levels[1:, 1:]])
+
+
+def encode(transform: str, scaler: StandardScaler, levels: np.ndarray) -> np.ndarray:
+    """Levels `(rows, channels)` → scaled model inputs `(rows - 1, channels)`, float32."""
+    return scaler.transform(changes(transform, levels)).astype(np.float32)
+
+
+def prepare(
+    levels: np.ndarray,
+    window: int,
+    transform: str = "auto",
+    val_fraction: float = 0.1,
+    test_fraction: float = 0.1,
+    output_steps: int = 1,
+    season: int | None = None,
+) -> Prepared:
+    """Transforms, splits by time, fits the scaler on training rows, and cuts windows.
+
+    Args:
+        levels: `(rows, channels)` observed values, target first.
+        window: observed steps per window.
+        transform: see `tsconv.transforms.resolve_transform`.
+        val_fraction, test_fraction: see `tsconv.windowing.split_rows`.
+        output_steps: target steps per window (K for the direct strategy); a window
+            belongs to the split that holds all of its targets.
+        season: season length, for the window suggested when the series is too short.
+
+    Returns:
+        `Prepared`.
+
+    Raises:
+        InputError: when the series is too short or the transform does not suit it.
+
+    Example:
+    >>> p = prepare(np.linspace(1, 2, 300)[:, None], window=20)
+    >>> p.splits["train"].inputs.shape  # (windows, window, channels)
+    (219, 20, 1)
+    """
+    transform = transforms.resolve_transform(transform, levels[:, 0])
+    moves = changes(transform, levels)  # (rows - 1, channels)
+    train_end, val_end = split_rows(len(moves), window, val_fraction, test_fraction, season=season)
+    scaler = StandardScaler().fit(moves[:train_end])  # training rows only: no leakage
+    windows = make_windows(scaler.transform(moves).astype(np.float32), window, output_steps)
+    return Prepared(
+        transform=transform,
+        scaler=scaler,
+        splits={
+            "train": windows.between(0, train_end),
+            "validation": windows.between(train_end, val_end),
+            "test": windows.between(val_end, len(moves)),
+        },
+        previous=levels[:-1, 0],
+        actual=levels[1:, 0],
+        train_end=train_end,
+        val_end=val_end,
+    )
+
+
+def panel_transform(name: str, panel: Panel) -> str:
+    """One transform for every series of `panel` (`tsconv.preprocessing.transforms`).
+
+    `"auto"` is log-return only when every series is positive, else diff; a
+    named transform is checked against each series.
+
+    Raises:
+        InputError: for an unknown name, or log-return with a value <= 0 (naming the series).
+    """
+    resolved = []
+    for sid, series in panel.series.items():
+        try:
+            resolved.append(transforms.resolve_transform(name, series.values[:, 0]))
+        except InputError as exc:
+            raise InputError(f"{panel.label(sid)}: {exc}" if panel.many else str(exc)) from None
+    if name == "auto":
+        return "log-return" if all(r == "log-return" for r in resolved) else "diff"
+    return name
+
+
+def prepare_panel(
+    panel: Panel,
+    window: int,
+    transform: str = "auto",
+    val_fraction: float = 0.1,
+    test_fraction: float = 0.1,
+    output_steps: int = 1,
+    season: int | None = None,
+) -> tuple[str, dict[str, Prepared], list[str]]:
+    """`prepare` for every series of `panel`, each with its own split and scaler.
+
+    A series too short for the window and splits is skipped (and logged)
+    when there are others; one series on its own raises instead.
+
+    Args:
+        panel: the series (`tsconv.data.panel.as_panel` wraps one `Series`).
+        window, val_fraction, test_fraction, output_steps: as `prepare`.
+        transform: as `panel_transform`: one for all series.
+        season: season length for the window hint; default: each series' own.
+
+    Returns:
+        `(transform, prepared, skipped)`: the resolved transform, `Prepared`
+        by series id (in the panel's order) and the ids skipped.
+
+    Raises:
+        InputError: when no series is long enough, or the transform does not suit one.
+
+    Example:
+    >>> transform, prepared, skipped = prepare_panel(load_panel_csv("macro.csv"), window=20)
+    >>> list(prepared)[:2], skipped
+    (['cpi', 'm1'], [])
+    """
+    transform = panel_transform(transform, panel)
+    prepared, skipped = {}, []
+    for sid, series in panel.series.items():
+        try:
+            prepared[sid] = prepare(
+                series.values,
+                window,
+                transform,
+                val_fraction,
+                test_fraction,
+                output_steps=output_steps,
+                season=season or infer_season(series.freq),
+            )
+        except InputError:
+            if not panel.many:
+                raise
+            skipped.append(sid)
+    if skipped:
+        logger.warning(
+            "skipped %d of %d series too short for window %d (e.g. %s)",
+            len(skipped),
+            len(panel),
+            window,
+            ", ".join(map(str, skipped[:5])),
+        )
+    if not prepared:
+        longest = max(len(s) for s in panel.series.values())
+        raise InputError(
+            f"every series is too short for window {window}: the longest has {longest} rows. "
+            "Use a shorter --window."
+        )
+    return transform, prepared, skipped
