@@ -8,6 +8,7 @@ from tsconv.errors import RunError
 from tsconv.runs import kinds, run_name, versions
 from tsconv.runs.listing import score
 
+
 def test_every_kind_names_a_reader_and_modules_that_exist():
     for kind in kinds.KINDS.values():
         module, name = kind.reader.split(":")

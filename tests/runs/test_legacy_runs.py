@@ -1,8 +1,7 @@
 """Runs written by tsconv before the issue-19 refactor (a16d854) load and give the same numbers.
 
-The fixtures in tests/fixtures/legacy_runs/ were written once by that code
-(`make_legacy_runs.py`, kept in git history at the commit that added them):
-a run of every kind, their forecasts and predictions beside them.
+The fixtures in tests/fixtures/legacy_runs/ (see its README) were written once
+by that code: a run of every kind, their forecasts and predictions beside them.
 """
 
 import json
