@@ -8,7 +8,7 @@ In one run on one machine:
    parameters, trained the way `tsconv fit` trains (XLA as `default_jit` picks it: on at
    batch 64, off at 256 on a CPU;
    `WindowBatches` gathering each batch from a zero-copy view of the series, served by
-   `tf.data` with prefetching: `tsconv.tf_input.window_dataset`). Batch 64 and
+   `tf.data` with prefetching: `tsconv.training.tf_input.window_dataset`). Batch 64 and
    256; every measurement in a fresh process (one model's XLA run slowed the other model
    in a shared process), 3 rounds alternating the two, each the median of epochs 2-4 of a
    4-epoch fit; medians and the median of the per-round ratios.
@@ -45,7 +45,7 @@ from results_file import write_results
 
 from tsconv.models import TCNForecaster
 from tsconv.preprocessing.preparation import prepare
-from tsconv.training.loop import (
+from tsconv.training import (
     WindowBatches,
     compile_for_training,
     default_jit,

@@ -19,7 +19,7 @@ from tsconv.training.callbacks import StopOnNonFiniteLoss
 from tsconv_cli.main import app
 
 runner = CliRunner()
-FAST = ["--window", "20", "--epochs", "2", "--batch-size", "32"]
+FAST = ["--window", "20", "--epochs", "2", "--batch-size", "32", "--no-jit"]
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, TINY
 from tsconv import load_panel_csv
 from tsconv.backtesting import folds as fold_rule
 from tsconv.backtesting.backtest import run_backtest
@@ -16,7 +16,6 @@ from tsconv.data.panel import as_panel
 from tsconv.metrics import mase
 
 MACRO = ROOT / "datasets" / "us_macro_long.csv"
-TINY = {"window": 20, "epochs": 2, "batch_size": 32, "model_options": {"filters": 8}}
 
 
 def ragged_panel(tmp_path):

@@ -11,7 +11,7 @@ from conftest import MSFT, bad, price_frame
 from tsconv_cli.main import app
 
 runner = CliRunner()
-FAST = ["--window", "20", "--epochs", "2", "--filters", "8", "--quiet"]
+FAST = ["--window", "20", "--epochs", "2", "--filters", "8", "--quiet", "--no-jit"]
 
 
 def invoke(*args, cwd=None):
@@ -41,6 +41,8 @@ def test_fit_reports_the_naive_forecast(prices_csv, tmp_path):
     result = invoke("fit", prices_csv, *FAST, "--runs-dir", tmp_path / "runs")
     assert result.exit_code == 0, result.output
     assert "naive" in result.stdout and "test MAE model/naive" in result.stdout
+    # The conv's dense head reads the whole window: no "can see only" note for it.
+    assert "receptive field 20 steps" in result.stdout and "can see only" not in result.stdout
     metrics = json.loads(next((tmp_path / "runs").glob("2*/metrics.json")).read_text())
     assert metrics["test"]["naive"]["mae"] > 0
 

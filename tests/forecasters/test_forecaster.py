@@ -129,3 +129,13 @@ def test_forecast_integrates_back_to_levels_exactly(transform):
     table = fc.fit(series).forecast(12)
     # The series ends on season[4]; next come season[0], season[1], ...
     np.testing.assert_allclose(table["v"], [season[h % 5] for h in range(12)], rtol=1e-5)
+
+
+def test_a_window_longer_than_the_kept_context_still_forecasts(tmp_path):
+    """The run keeps at least window + 1 rows of the series, whatever the window."""
+    path = tmp_path / "long.csv"
+    price_frame(rows=900).to_csv(path, index=False)
+    fc = tsconv.Forecaster(window=600, model="linear").fit(tsconv.load_csv(path))
+    assert len(fc.context_) == 601
+    fc.save(tmp_path / "run")
+    assert len(tsconv.load(tmp_path / "run").forecast(3)) == 3

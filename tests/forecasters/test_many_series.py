@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from conftest import bad
+from conftest import TINY, bad
 from tsconv import GlobalForecaster, InputError, load, load_panel_csv
 from tsconv.forecasters.forecaster import Forecaster
 from tsconv.preprocessing.preparation import encode, prepare
@@ -13,7 +13,6 @@ from tsconv.preprocessing.transforms import integrate
 from tsconv.rollout.loops import recursive_rollout
 from tsconv_cli.main import app
 
-TINY = {"window": 20, "epochs": 2, "batch_size": 32, "model_options": {"filters": 8}}
 # id: (start, rows, level): levels 1 to 10,000 apart, starts and lengths differ, "tiny" too short.
 SERIES = {
     "alpha": ("2020-01-01", 260, 1.0),
@@ -176,7 +175,18 @@ def test_every_method_works_per_series(fitted):
 
 
 runner = CliRunner()
-FAST = ["--window", "20", "--epochs", "2", "--filters", "8", "--model", "tcn", "--quiet"]
+FAST = [
+    "--window",
+    "20",
+    "--epochs",
+    "2",
+    "--filters",
+    "8",
+    "--model",
+    "tcn",
+    "--quiet",
+    "--no-jit",
+]
 
 
 def invoke(*args):

@@ -17,6 +17,7 @@ from tsconv.training.engine import (
     cluster_role,
     make_distribution_strategy,
     mixed_policy,
+    resolve_engine,
 )
 from tsconv.training.resume import latest_backup
 
@@ -218,11 +219,17 @@ def test_price_frame_fixture_is_long_enough():
 
 
 def test_default_jit_follows_the_measurements():
-    from tsconv.training.loop import default_jit
+    from tsconv.training.engine import default_jit
 
     assert default_jit(64, "CPU (2 cores)") and default_jit(128, "CPU (2 cores)")
     assert not default_jit(256, "CPU (2 cores)")
     assert default_jit(256, "GPU (1 x NVIDIA H100)")
-    assert tsconv.Forecaster(batch_size=256)._engine()["jit"] is False
-    assert tsconv.Forecaster(batch_size=256, jit=True)._engine()["jit"] is True
-    assert tsconv.Forecaster(batch_size=64)._engine()["jit"] is True
+
+    def jit(batch_size, forced=None, deterministic=False, distribute="none"):
+        return resolve_engine(
+            "cpu", "float32", forced, deterministic, distribute, 0, batch_size
+        ).jit
+
+    assert jit(256) is False and jit(256, forced=True) is True and jit(64) is True
+    assert jit(64, deterministic=True) is False  # op determinism rules XLA out
+    assert jit(64, distribute="mirrored") is False and jit(64, True, False, "mirrored") is True

@@ -167,7 +167,9 @@ class BacktestResult:
         scores = self.scores if self.id_column else self.scores.assign(series="series")
         wide = scores.pivot_table(index=by, columns="model", values=metric, sort=False)
         order = self.table().index
-        return wide[[m for m in order if m in wide.columns]]
+        wide = wide[[m for m in order if m in wide.columns]]
+        wide.columns.name = None
+        return wide
 
 
 def run_backtest(

@@ -10,6 +10,7 @@ sampling, streaming) is `forecasting_mixin`; the run files `files`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -36,21 +37,19 @@ from tsconv.forecasters.options import (
 )
 from tsconv.forecasters.scoring import heldout_residuals, mae_ratio, score_one_step
 from tsconv.models import BASELINES, MODELS, build_model
-from tsconv.preprocessing.preparation import prepare_panel
+from tsconv.preprocessing.preparation import describe_prepared, prepare_panel
 from tsconv.preprocessing.stacked_windows import stack_windows
 from tsconv.runs import run_dir
 from tsconv.training.engine import (
-    Engine,
     check_engine_options,
     distribution_scope,
-    dtype_policy,
     make_distribution_strategy,
     policy_scope,
     replicas,
-    select_device,
+    resolve_engine,
     set_determinism,
 )
-from tsconv.training.loop import check_training_options, default_jit, train
+from tsconv.training.loop import check_training_options, train
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +106,7 @@ class Forecaster(ForecastingMixin):
         precision: `"float32"` or `"mixed"` (float16 on GPUs, bfloat16 on CPUs,
             float32 weights and output layer; see `tsconv.training.engine`).
         jit: XLA compilation of the training step; None: what measured faster
-            (see `tsconv.training.default_jit`).
+            (see `tsconv.training.engine.default_jit`).
         deterministic: TensorFlow's op determinism: with the same seed and data,
             bit-identical weights on a CPU. Turns XLA off.
         distribute: the distribution strategy: `"none"`, `"mirrored"` (all
@@ -269,16 +268,26 @@ class Forecaster(ForecastingMixin):
         # (windows of all series, window, channels): one set, gathered per batch from the views
         splits = {k: stack_windows([p.splits[k] for p in prepared.values()]) for k in SPLITS}
         channels = len(panel.features) + 1
-        engine = self._engine()
+        # Baselines compute in closed form on scaled values: half precision buys nothing.
+        precision = "float32" if self.model in BASELINES else self.precision
+        engine = resolve_engine(
+            self.device,
+            precision,
+            self.jit,
+            self.deterministic,
+            self.distribute,
+            self.seed,
+            self.batch_size,
+        )
         set_determinism(self.seed, self.deterministic)
-        strategy = make_distribution_strategy(self.distribute)
-        with distribution_scope(strategy), policy_scope(engine["dtype_policy"]):
+        distribution = make_distribution_strategy(self.distribute)  # tf.distribute, or None
+        with distribution_scope(distribution), policy_scope(engine.dtype_policy):
             self.model_ = self._build(channels)
-        self.engine_ = Engine(**engine, replicas=replicas(strategy))
-        self._train(splits, strategy, backup_dir)
+        self.engine_ = dataclasses.replace(engine, replicas=replicas(distribution))
+        self._train(splits, distribution, backup_dir)
         self.training_["series"] = len(prepared)
         self.training_["skipped_series"] = len(self.skipped_)
-        if strategy is not None:
+        if distribution is not None:
             # Score and save a plain copy: predicting under a multi-worker strategy
             # would need every worker in step, and the run should load anywhere.
             with policy_scope(self.engine_.dtype_policy):
@@ -287,7 +296,7 @@ class Forecaster(ForecastingMixin):
             self.model_ = plain
         self.metrics_, self.predictions_ = score_one_step(self.model_, prepared, splits, panel)
         self.residuals_ = heldout_residuals(self.model_, splits["validation"])
-        self.data_ = _describe_data(panel, prepared)
+        self.data_ = describe_prepared(panel, prepared)
         keep = max(CONTEXT_ROWS, self.window + 1)
         frames = {sid: panel.series[sid].frame.iloc[-keep:] for sid in prepared}
         self.context_ = long_format(frames, panel.id_column) if panel.many else frames[panel.target]
@@ -314,35 +323,6 @@ class Forecaster(ForecastingMixin):
             raise InputError(
                 "a many-series fit trains on one machine for now (--distribute none or mirrored)."
             )
-
-    @property
-    def _precision(self) -> str:
-        # Baselines compute in closed form on scaled values: half precision buys nothing.
-        return "float32" if self.model in BASELINES else self.precision
-
-    def _jit(self, device: str) -> bool:
-        # TensorFlow's op determinism rules XLA out (Keras would fall back with a warning).
-        # Under a distribution strategy XLA is opt-in: a function compiled for one device
-        # cannot read the replicas' variables on the CPU's logical devices (XLA's known issues).
-        if self.deterministic or self.distribute == "multiworker":  # its loop runs without XLA
-            return False
-        if self.distribute != "none" or self.jit is not None:
-            return bool(self.jit)
-        return default_jit(self.batch_size, device)
-
-    def _engine(self) -> dict:
-        """Applies the device choice and describes the engine (see `Engine`)."""
-        device = select_device(self.device)
-        return {
-            "device": device,
-            "requested_device": self.device,
-            "precision": self._precision,
-            "dtype_policy": dtype_policy(self._precision, device),
-            "jit": self._jit(device),
-            "deterministic": self.deterministic,
-            "distribute": self.distribute,
-            "seed": self.seed,
-        }
 
     def _resolve_season(self, panel: Panel) -> int | None:
         if self.model != "seasonal-naive":
@@ -373,7 +353,7 @@ class Forecaster(ForecastingMixin):
         except (ValueError, TypeError) as exc:
             raise InputError(f"invalid model option: {exc}") from None
 
-    def _train(self, splits: dict, strategy=None, backup_dir=None) -> None:
+    def _train(self, splits: dict, distribution=None, backup_dir=None) -> None:
         """Trains (or, for baselines, fits in closed form) and records how it went."""
         logger.info(
             "fitting %s (%d parameters) on %d windows, validating on %d",
@@ -399,7 +379,7 @@ class Forecaster(ForecastingMixin):
             from tsconv.training.multiworker import train_multiworker  # TensorFlow only
 
             history = train_multiworker(
-                self.model_, splits["train"], splits["validation"], strategy, **policy
+                self.model_, splits["train"], splits["validation"], distribution, **policy
             ).history
         elif self.model_.trainable_weights:
             history = train(
@@ -409,7 +389,7 @@ class Forecaster(ForecastingMixin):
                 **policy,
                 verbose=self.verbose,
                 jit=self.engine_.jit,
-                distribution_strategy=strategy,
+                distribution_strategy=distribution,
                 backup_dir=backup_dir,
             ).history
         self.history_ = pd.DataFrame(history)
@@ -469,38 +449,3 @@ class Forecaster(ForecastingMixin):
 
 # A `Forecaster` fitted on a `Panel`: the same class (kept for code written for it).
 GlobalForecaster = Forecaster
-
-
-def _describe_data(panel: Panel, prepared: dict) -> dict:
-    """The data facts of the run's config (one series: its span and split; many: per series)."""
-    # Where a rollout counts as running away (tsconv.rollout.guard).
-    scaled_max = max(float(np.abs(p.splits["train"].targets).max()) for p in prepared.values())
-    common = {
-        "source": panel.source,
-        "time_column": panel.time_column,
-        "target": panel.target,
-        "features": list(panel.features),
-    }
-    if panel.many:
-        return {
-            **common,
-            "layout": panel.layout,
-            "id_column": panel.id_column,
-            "freq": {sid: panel.series[sid].freq for sid in prepared},
-            "rows": {sid: len(panel.series[sid]) for sid in prepared},
-            "scaled_target_max": scaled_max,
-        }
-    (series,), (data,) = panel.series.values(), prepared.values()
-    return {
-        **common,
-        "freq": series.freq,
-        "regular": series.regular,
-        "rows": len(series),
-        "first": str(series.index[0]),
-        "last": str(series.index[-1]),
-        "split": {
-            "train_end": str(series.index[1:][data.train_end]),
-            "validation_end": str(series.index[1:][data.val_end]),
-        },
-        "scaled_target_max": scaled_max,
-    }

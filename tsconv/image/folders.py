@@ -46,7 +46,7 @@ def scan_image_folder(
 
     Every file is opened and decoded once here, so that a corrupt, empty,
     non-image or oversized file (above `TSCONV_MAX_IMAGE_PIXELS`, see
-    `tsconv.limits`), or a link out of the folder, is skipped and reported
+    `tsconv.data.limits`), or a link out of the folder, is skipped and reported
     (a warning, and `ImageFolder.skipped`) before training rather than
     failing mid-epoch.
 

@@ -193,7 +193,7 @@ def fit_csv(
     `id_column`, or `wide=True`) fits one global model on all of them.
 
     Training backs up after every epoch into `runs_dir/.unfinished/<name>/`,
-    removed once the run is published (see `tsconv.unfinished_fits`). Under
+    removed once the run is published (see `tsconv.runs.unfinished`). Under
     `distribute="multiworker"`, every worker trains and only the chief writes.
 
     Args:

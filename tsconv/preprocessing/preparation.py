@@ -69,8 +69,8 @@ def prepare(
     Args:
         levels: `(rows, channels)` observed values, target first.
         window: observed steps per window.
-        transform: see `tsconv.transforms.resolve_transform`.
-        val_fraction, test_fraction: see `tsconv.windowing.split_rows`.
+        transform: see `tsconv.preprocessing.transforms.resolve_transform`.
+        val_fraction, test_fraction: see `tsconv.preprocessing.windowing.split_rows`.
         output_steps: target steps per window (K for the direct strategy); a window
             belongs to the split that holds all of its targets.
         season: season length, for the window suggested when the series is too short.
@@ -190,3 +190,47 @@ def prepare_panel(
             "Use a shorter --window."
         )
     return transform, prepared, skipped
+
+
+def describe_prepared(panel: Panel, prepared: dict[str, Prepared]) -> dict:
+    """The facts a fit records about its data (a `Forecaster`'s `data_`, the run's `data`).
+
+    One series: its source, columns, frequency, span and split points; many:
+    the layout, the id column, and each series' frequency and length. Both:
+    the largest scaled training target, where a rollout counts as running away.
+
+    Example:
+    >>> describe_prepared(panel, prepared)["freq"]
+    'B'
+    """
+    # Where a rollout counts as running away (tsconv.rollout.guard).
+    scaled_max = max(float(np.abs(p.splits["train"].targets).max()) for p in prepared.values())
+    common = {
+        "source": panel.source,
+        "time_column": panel.time_column,
+        "target": panel.target,
+        "features": list(panel.features),
+    }
+    if panel.many:
+        return {
+            **common,
+            "layout": panel.layout,
+            "id_column": panel.id_column,
+            "freq": {sid: panel.series[sid].freq for sid in prepared},
+            "rows": {sid: len(panel.series[sid]) for sid in prepared},
+            "scaled_target_max": scaled_max,
+        }
+    (series,), (data,) = panel.series.values(), prepared.values()
+    return {
+        **common,
+        "freq": series.freq,
+        "regular": series.regular,
+        "rows": len(series),
+        "first": str(series.index[0]),
+        "last": str(series.index[-1]),
+        "split": {
+            "train_end": str(series.index[1:][data.train_end]),
+            "validation_end": str(series.index[1:][data.val_end]),
+        },
+        "scaled_target_max": scaled_max,
+    }

@@ -1,6 +1,6 @@
 """The windows of many series served as one set, without copying any of them.
 
-Each series is windowed by `tsconv.windowing.make_windows` (the one index
+Each series is windowed by `tsconv.preprocessing.windowing.make_windows` (the one index
 rule); `stack_windows` only numbers their windows one after another, so a
 window never spans two series. A batch is gathered from the series' views.
 """

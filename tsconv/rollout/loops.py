@@ -197,7 +197,7 @@ def compiled_rollout(
             forecast on 2 cores: XLA 1.9 s to compile, 12 ms warm; without,
             0.8 s and 44 ms. For one forecast per process, False is faster.
         noise: `(batch, horizon)` values added to each step's forecast before
-            it is fed back (sampled trajectories; see `tsconv.sampling`); for
+            it is fed back (sampled trajectories; see `tsconv.rollout.sampling`); for
             a `(loc, scale)` head, multiplied by the scale first. Default: zeros,
             the point (mean) path.
         cached: use the model's stream cache (default: when it supports one);

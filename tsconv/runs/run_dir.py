@@ -221,7 +221,7 @@ def read_run_dir(path: str | os.PathLike) -> dict:
     Checks, in order: the manifest exists (else the run is incomplete), every
     file matches its SHA-256 (else it is corrupt), the format is one this
     tsconv reads, and the model file is a Keras archive naming only what tsconv
-    writes (`tsconv.keras_archive.check_keras_archive`).
+    writes (`tsconv.runs.keras_archive.check_keras_archive`).
 
     Raises:
         RunError: naming what is wrong and what to do.
@@ -255,7 +255,7 @@ def read_run_dir(path: str | os.PathLike) -> dict:
 
 
 def load_model(path: str | os.PathLike) -> keras.Model:
-    """Loads a checked run's model: allowlist, then `safe_mode=True` (`tsconv.keras_archive`)."""
+    """Loads a checked run's model: allowlist, then `safe_mode=True` (see `keras_archive`)."""
     from tsconv.runs.keras_archive import load_keras_archive
 
     return load_keras_archive(Path(path) / MODEL)

@@ -1,7 +1,7 @@
 """Fits in progress: where their backups live, and which one `--resume` continues.
 
 Each fit backs up into `runs_dir/.unfinished/<name>/` (its settings in
-`fit.json`, the training state in `backup/`, see `tsconv.resume`) and removes
+`fit.json`, the training state in `backup/`, see `tsconv.training.resume`) and removes
 the folder once the run is published. A fit killed on the way leaves its
 folder behind; `tsconv fit ... --resume` with the same settings continues it.
 """

@@ -9,7 +9,8 @@ precision, XLA and the `tf.distribute` distribution strategy, and
 """
 
 from tsconv.training.batches import WindowBatches, predict_windows, window_order
-from tsconv.training.loop import check_training_options, compile_for_training, default_jit, train
+from tsconv.training.engine import default_jit
+from tsconv.training.loop import check_training_options, compile_for_training, train
 
 __all__ = [
     "WindowBatches",

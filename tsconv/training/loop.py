@@ -54,21 +54,6 @@ def check_training_options(
         raise InputError(f"learning rate must be positive. Received: learning_rate={learning_rate}")
 
 
-# Largest batch that XLA trains faster on a CPU (see `default_jit`).
-XLA_CPU_MAX_BATCH = 128
-
-
-def default_jit(batch_size: int, device: str = "CPU") -> bool:
-    """Whether to XLA-compile the training step when the user has not said.
-
-    Measured on 2 CPU cores with the TCN of `benchmarks/training_throughput.py`, fed by
-    `tf.data`, each in a fresh process: XLA 2,560 against 2,230 windows/s at batch 64,
-    but 1,940 against 2,420 at batch 256. So on a CPU: on up to `XLA_CPU_MAX_BATCH`,
-    off above. Elsewhere (GPUs): on.
-    """
-    return not device.startswith("CPU") or batch_size <= XLA_CPU_MAX_BATCH
-
-
 def compile_for_training(
     model: keras.Model,
     loss: str = "mse",
@@ -83,7 +68,7 @@ def compile_for_training(
         learning_rate: Adam's learning rate.
         jit: XLA compilation of the training step; None means on (measured faster here).
     """
-    # XLA: see `default_jit` (`train`'s callers pick it; None here means on).
+    # XLA: see `tsconv.training.engine.default_jit` (`train`'s callers pick it; None: on).
     # Likelihood losses: a heavy-tailed day (10 sigma at the initial scale) gives a huge
     # gradient that pushes the scale far up, where the location barely learns (its
     # gradient shrinks as 1 / scale^2). Measured on MSFT with a Gaussian TCN: unclipped,
@@ -160,7 +145,7 @@ def train(
         distribution_strategy: a `tf.distribute` strategy (see `tsconv.training.engine`),
             or None for one device.
         backup_dir: where to back up after every epoch and resume from (see
-            `tsconv.resume`); None for no backups.
+            `tsconv.training.resume`); None for no backups.
         callbacks: more Keras callbacks, called after tsconv's own.
         steps_per_epoch, validation_steps: batches per epoch and per validation
             pass, for series too long for whole epochs; None: every window.
@@ -194,7 +179,7 @@ def train(
     val_data = WindowBatches(val_windows, max(batch_size, 256), objective=objective)
     if keras.backend.backend() == "tensorflow" and distribution_strategy is None and first < epochs:
         # tf.data prefetches while the step runs: 2.8x the windows/s of Keras's PyDataset
-        # adapter here (tsconv.tf_input). Strategies keep PyDataset (tested that way).
+        # adapter here (tsconv.training.tf_input). Strategies keep PyDataset (tested that way).
         from tsconv.training.tf_input import window_dataset
 
         steps = len(train_data)

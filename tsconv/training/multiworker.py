@@ -5,7 +5,7 @@ its symbolic build and its per-replica reductions break with two workers; reprod
 with Keras 3.15 / TF 2.21), so multi-worker training uses TensorFlow's documented
 custom-loop pattern instead: `distribute_datasets_from_function`, `strategy.run` and
 `tf.nn.compute_average_loss`; the Keras optimizer all-reduces the gradients. The same
-losses, Adam and early stopping as `tsconv.training.train`. TensorFlow only.
+losses, Adam and early stopping as `tsconv.training.loop.train`. TensorFlow only.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def train_multiworker(
     Args:
         model: the window model, built in `distribution_strategy.scope()`.
         train_windows, val_windows, loss, epochs, patience, learning_rate, seed,
-            objective: as `tsconv.training.train`.
+            objective: as `tsconv.training.loop.train`.
         distribution_strategy: a `tf.distribute.MultiWorkerMirroredStrategy`.
         batch_size: windows per step over all replicas; a multiple of the replicas.
 
