@@ -19,9 +19,10 @@ from conftest import price_frame
 
 pytestmark = pytest.mark.slow
 
-FIT = ["--window", "20", "--epochs", "3", "--batch-size", "32", "--filters", "8"]
-KILLS = 10  # real kills wanted, at least 3 in each phase
-ATTEMPTS = 24  # a fit may finish before its kill on a busy machine; bounded retries
+# No XLA: its compile would be most of each fit; the kills are timed from a measured fit.
+FIT = ["--window", "20", "--epochs", "3", "--batch-size", "32", "--filters", "8", "--no-jit"]
+KILLS = 5  # real kills wanted in each phase (two tests, run side by side by pytest-xdist)
+ATTEMPTS = 12  # per phase: a fit may finish before its kill on a busy machine; bounded retries
 
 
 def _fit(csv: Path, runs_dir: Path, name: str) -> subprocess.Popen:
@@ -46,11 +47,13 @@ def _check_runs(runs_dir: Path) -> int:
     return len(names)
 
 
-def test_sigkill_in_training_and_in_saving_never_leaves_a_broken_run(tmp_path):
+@pytest.mark.parametrize("phase", ["training", "saving"])
+def test_sigkill_in_training_and_in_saving_never_leaves_a_broken_run(tmp_path, phase):
+    """Five real SIGKILLs in the phase, at seeded random moments; every run left loads."""
     csv = tmp_path / "prices.csv"
     price_frame(rows=400).to_csv(csv, index=False)
     runs_dir = tmp_path / "runs"
-    rng = random.Random(0)
+    rng = random.Random(0 if phase == "training" else 1)
 
     # A complete fit first, timed: when saving starts and how long the whole takes.
     start = time.monotonic()
@@ -68,11 +71,10 @@ def test_sigkill_in_training_and_in_saving_never_leaves_a_broken_run(tmp_path):
     assert saving_at is not None and saved_at is not None, "the save was too quick to see"
     assert _check_runs(runs_dir) == 1
 
-    killed = {"training": 0, "saving": 0}
+    killed = 0
     for k in range(ATTEMPTS):
-        if sum(killed.values()) >= KILLS and min(killed.values()) >= 3:
+        if killed >= KILLS:
             break
-        phase = "saving" if killed["saving"] < killed["training"] else "training"
         process = _fit(csv, runs_dir, f"k{k}")
         began = time.monotonic()
         if phase == "training":  # somewhere between start-up and the save
@@ -86,14 +88,14 @@ def test_sigkill_in_training_and_in_saving_never_leaves_a_broken_run(tmp_path):
         in_save = _saving(runs_dir)
         process.send_signal(signal.SIGKILL)
         process.communicate()
-        if alive and in_save:
-            killed["saving"] += 1
-        elif alive and not (runs_dir / f"k{k}").exists():
-            killed["training"] += 1
+        if phase == "saving":
+            killed += alive and in_save
+        else:
+            killed += alive and not in_save and not (runs_dir / f"k{k}").exists()
         _check_runs(runs_dir)
         assert (runs_dir / "latest").resolve().name != f"k{k}" or (runs_dir / f"k{k}").is_dir()
 
-    assert sum(killed.values()) >= KILLS and min(killed.values()) >= 3, killed
+    assert killed >= KILLS, f"{killed} real kills while {phase}"
     leftovers = [p for p in runs_dir.iterdir() if p.name.startswith(".tmp-")]
     last = _fit(csv, runs_dir, "after")
     assert last.wait(timeout=300) == 0, last.stderr.read()[-2000:]

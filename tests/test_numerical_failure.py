@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 import tsconv
 from conftest import TINY, bad, price_frame
-from tsconv.forecasters import forecaster as forecaster_module
 from tsconv.preprocessing.preparation import encode
 from tsconv.preprocessing.windowing import last_window
 from tsconv.rollout.guard import first_bad_step, guard, runaway_bound
+from tsconv.training import engine as engine_module
 from tsconv.training.callbacks import StopOnNonFiniteLoss
 from tsconv_cli.main import app
 
@@ -152,7 +152,7 @@ def test_prices_above_float16_range_stay_finite_under_mixed_float16(
     # On a CPU "mixed" means bfloat16 (float32's range); force float16, whose largest
     # value is 65,504, to show the scaling happens before any half-precision op.
     monkeypatch.setattr(
-        forecaster_module,
+        engine_module,
         "dtype_policy",
         lambda precision, device: "mixed_float16" if precision == "mixed" else "float32",
     )
