@@ -1,5 +1,7 @@
 """Transfer learning: cutting the base, freezing it (batch norm included), fine-tuning."""
 
+import functools
+
 import keras
 import numpy as np
 import pytest
@@ -26,12 +28,22 @@ def data(n=48, classes=3, seed=0):
     return x, y
 
 
-def trained_cnn():
+@functools.cache
+def _trained_weights() -> tuple[dict, list]:
+    """One short fit for the whole module (its moving statistics moved off their start)."""
     keras.utils.set_random_seed(0)
     cnn = CNNClassifier((8, 8, 1), 5, filters=(8, 16), batch_normalization=True, dense_units=(16,))
     cnn.compile("adam", "categorical_crossentropy")
     x, _ = data()
     cnn.fit(x, np.eye(5, dtype="float32")[np.arange(len(x)) % 5], epochs=1, verbose=0)
+    return cnn.get_config(), cnn.get_weights()
+
+
+def trained_cnn():
+    """A fresh copy of the trained CNN for each test: tests freeze and change their own."""
+    config, weights = _trained_weights()
+    cnn = CNNClassifier.from_config(config)
+    cnn.set_weights(weights)
     return cnn
 
 
