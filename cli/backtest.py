@@ -57,6 +57,13 @@ ID_COLUMN = Annotated[
     ),
 ]
 WIDE = Annotated[bool, typer.Option("--wide", help="Many series, one column each.")]
+JIT = Annotated[
+    bool | None,
+    typer.Option(
+        "--jit/--no-jit",
+        help="XLA-compile each fit's training step [default: on; off on a CPU above batch 128].",
+    ),
+]
 SEED = Annotated[int, typer.Option(help="Seed of training and sampling.")]
 OUT = Annotated[
     Path, typer.Option(help="Per-fold scores CSV; the forecasts go beside it (_forecasts.csv).")
@@ -88,6 +95,7 @@ def backtest(
     objective: OBJECTIVE = "last",
     strategy: STRATEGY = "recursive",
     output_steps: OUTPUT_STEPS_OPTION = None,
+    jit: JIT = None,
     seed: SEED = 0,
     out: OUT = Path("backtest.csv"),
     plot: PLOT = True,
@@ -124,6 +132,7 @@ def compare(
     objective: OBJECTIVE = "last",
     strategy: STRATEGY = "recursive",
     output_steps: OUTPUT_STEPS_OPTION = None,
+    jit: JIT = None,
     seed: SEED = 0,
     out: OUT = Path("compare.csv"),
     plot: PLOT = True,
@@ -166,6 +175,7 @@ def _run(chosen: list[str], **options) -> None:
             objective=options["objective"],
             strategy=options["strategy"],
             output_steps=options["output_steps"],
+            jit=options["jit"],
         )
     if options["json_output"]:
         typer.echo(json.dumps(report.to_json(), indent=2))

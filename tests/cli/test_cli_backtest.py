@@ -10,7 +10,20 @@ from conftest import MSFT, ROOT, bad
 from tsconv_cli.main import app
 
 runner = CliRunner()
-TINY = ["--window", "20", "--epochs", "2", "--horizon", "5", "--folds", "2", "--samples", "10"]
+# No XLA: compiling each fold's training step would cost more than the tiny fit.
+TINY = [
+    "--window",
+    "20",
+    "--epochs",
+    "2",
+    "--horizon",
+    "5",
+    "--folds",
+    "2",
+    "--samples",
+    "10",
+    "--no-jit",
+]
 CO2 = ROOT / "datasets" / "co2_weekly.csv"
 AIRLINE = ROOT / "datasets" / "airline.csv"
 
@@ -127,7 +140,7 @@ def test_backtest_of_a_many_series_csv(tmp_path):
     """The embedded 10-series macro file: per-series MASE beside the references, files by id."""
     out = tmp_path / "bt.csv"
     macro = ROOT / "datasets" / "us_macro_long.csv"
-    args = ["--model", "conv", "--horizon", "4", "--folds", "2", "--window", "20"]
+    args = ["--model", "conv", "--horizon", "4", "--folds", "2", "--window", "20", "--no-jit"]
     result = invoke("backtest", macro, *args, "--epochs", "2", "--samples", "10", "--out", out)
     assert result.exit_code == 0, result.output
     text = result.stdout

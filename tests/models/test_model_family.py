@@ -1,5 +1,6 @@
 """Every model behind the same Forecaster interface: learns, saves, loads, forecasts."""
 
+import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +10,8 @@ import tsconv
 # Keras-only: also run under KERAS_BACKEND=jax (see the README's test command).
 pytestmark = pytest.mark.portable
 
+# XLA's compile would be most of these short fits on TensorFlow; JAX always compiles (jax.jit).
+JIT = False if keras.backend.backend() == "tensorflow" else None
 SMALL = {
     "conv": {"filters": 8},
     "tcn": {"filters": 8},
@@ -41,6 +44,7 @@ def test_each_model_beats_naive_on_a_noisy_sine(sine, model, tmp_path):
         epochs=15,
         batch_size=32,
         learning_rate=3e-3,
+        jit=JIT,
     ).fit(sine)
     test = fc.metrics_["test"]
     assert test["model"]["mae"] < 0.7 * test["naive"]["mae"], test
@@ -58,6 +62,7 @@ def test_sequence_objective_trains_the_per_step_head(sine):
         epochs=15,
         batch_size=32,
         learning_rate=3e-3,
+        jit=JIT,
     ).fit(sine)
     assert fc.config()["objective"] == "sequence"
     test = fc.metrics_["test"]

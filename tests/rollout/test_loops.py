@@ -25,6 +25,11 @@ from tsconv.rollout.loops import (
 # Keras-only: also run under KERAS_BACKEND=jax (see the README's test command).
 pytestmark = pytest.mark.portable
 
+# The compiled loops with and without XLA are compared once per model
+# (test_compiled_rollout_equals_the_eager_loop); the other properties use the graph alone on
+# TensorFlow, where an XLA compile would be most of each test. JAX always compiles.
+JIT = keras.backend.backend() != "tensorflow"
+
 WINDOW = 24
 MODELS = {
     "conv": lambda: CausalConvForecaster(WINDOW, num_features=2, filters=4),
@@ -112,8 +117,8 @@ def test_cached_rollout_equals_uncached(name):
         norm.moving_variance.assign(np.full(4, 2.0, "float32"))
     assert uses_cache(model)
     context = _context(model)
-    uncached = compiled_rollout(model, context, horizon=15, cached=False)
-    cached = compiled_rollout(model, context, horizon=15, cached=True)
+    uncached = compiled_rollout(model, context, horizon=15, cached=False, jit_compile=JIT)
+    cached = compiled_rollout(model, context, horizon=15, cached=True, jit_compile=JIT)
     np.testing.assert_allclose(cached, uncached, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(cached, recursive_rollout(model, context, 15), rtol=1e-4, atol=1e-5)
 
@@ -148,7 +153,9 @@ def test_models_without_an_exact_cache_say_so():
     # Without the cache it still rolls out, exactly like the eager loop.
     context = np.random.default_rng(0).normal(size=(WINDOW, 1)).astype("float32")
     np.testing.assert_allclose(
-        compiled_rollout(wide, context, 5), recursive_rollout(wide, context, 5), atol=1e-5
+        compiled_rollout(wide, context, 5, jit_compile=JIT),
+        recursive_rollout(wide, context, 5),
+        atol=1e-5,
     )
 
 
@@ -161,11 +168,16 @@ def test_noise_is_fed_back(name):
     noise = np.random.default_rng(4).normal(size=(3, 8)).astype("float32")
     expected = recursive_rollout(model, context, 8, noise=noise)
     np.testing.assert_allclose(
-        compiled_rollout(model, context, 8, noise=noise), expected, rtol=1e-4, atol=1e-4
+        compiled_rollout(model, context, 8, noise=noise, jit_compile=JIT),
+        expected,
+        rtol=1e-4,
+        atol=1e-4,
     )
     # Zero noise is the point path; the noise moves it.
-    point = compiled_rollout(model, context, 8)
-    np.testing.assert_allclose(compiled_rollout(model, context, 8, noise=0 * noise), point)
+    point = compiled_rollout(model, context, 8, jit_compile=JIT)
+    np.testing.assert_allclose(
+        compiled_rollout(model, context, 8, noise=0 * noise, jit_compile=JIT), point
+    )
     assert not np.allclose(expected, point, atol=1e-3)
     np.testing.assert_allclose(expected[:, 0], point[:, 0] + noise[:, 0], rtol=1e-4, atol=1e-5)
 
@@ -196,11 +208,11 @@ def test_direct_models_roll_out_k_steps_at_a_time(name, tmp_path):
     assert expected.shape == (3, 10)
     np.testing.assert_allclose(expected[:, :4], keras.ops.convert_to_numpy(model(context)))
     for cached in {False, uses_cache(model)}:
-        got = compiled_rollout(model, context, 10, cached=cached)
+        got = compiled_rollout(model, context, 10, cached=cached, jit_compile=JIT)
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
     noise = np.random.default_rng(0).normal(size=(3, 10)).astype("float32")
     np.testing.assert_allclose(
-        compiled_rollout(model, context, 10, noise=noise),
+        compiled_rollout(model, context, 10, noise=noise, jit_compile=JIT),
         recursive_rollout(model, context, 10, noise=noise),
         rtol=1e-4,
         atol=1e-4,
