@@ -23,9 +23,13 @@ WINDOW = Annotated[int, typer.Option(help="Observed steps per forecast.")]
 HORIZON = Annotated[int, typer.Option(help="Steps forecast at each origin.")]
 FOLDS = Annotated[int, typer.Option(help="Origins, the last ending at the last row.")]
 REFIT = Annotated[
-    bool,
-    typer.Option("--refit/--no-refit", help="Refit at each origin, or fit once at the first."),
+    str,
+    typer.Option(
+        help="After the first origin: warm (start from the previous fold's weights), "
+        "cold (a new model) or none (reuse the first fit)."
+    ),
 ]
+NO_REFIT = Annotated[bool, typer.Option("--no-refit", help="Fit once at the first origin.")]
 AUDIT = Annotated[
     bool,
     typer.Option(
@@ -82,7 +86,8 @@ def backtest(
     window: WINDOW = 100,
     horizon: HORIZON = 30,
     folds: FOLDS = 5,
-    refit: REFIT = True,
+    refit: REFIT = "warm",
+    no_refit: NO_REFIT = False,
     audit: AUDIT = False,
     samples: SAMPLES = 100,
     target: TARGET = None,
@@ -119,7 +124,8 @@ def compare(
     window: WINDOW = 100,
     horizon: HORIZON = 30,
     folds: FOLDS = 5,
-    refit: REFIT = True,
+    refit: REFIT = "warm",
+    no_refit: NO_REFIT = False,
     audit: AUDIT = False,
     samples: SAMPLES = 100,
     target: TARGET = None,
@@ -162,7 +168,7 @@ def _run(chosen: list[str], **options) -> None:
             fill=options["fill"],
             id_column=options["id_column"],
             wide=options["wide"],
-            refit=options["refit"],
+            refit="none" if options["no_refit"] else options["refit"],
             audit=options["audit"],
             samples=options["samples"],
             seed=options["seed"],

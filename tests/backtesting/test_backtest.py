@@ -7,9 +7,10 @@ import pytest
 from conftest import TINY, price_frame
 from tsconv.backtesting import backtest as backtest_module
 from tsconv.backtesting import folds as fold_rule
-from tsconv.backtesting.backtest import run_backtest
+from tsconv.backtesting.backtest import ForecasterMethod, check_refit, run_backtest
 from tsconv.backtesting.folds import fold_origins, observed_until
 from tsconv.backtesting.references import classical_forecast
+from tsconv.data.panel import as_panel
 from tsconv.data.series import Series
 from tsconv.errors import InputError
 from tsconv.forecasters.forecaster import Forecaster
@@ -100,10 +101,10 @@ def test_refit_fits_at_every_origin_on_the_past_only(monkeypatch):
     seen = []
     fit = Forecaster.fit
 
-    def recording_fit(self, data):
+    def recording_fit(self, data, **kwargs):
         (series,) = data.series.values()  # one series, as a panel of one
         seen.append(series.index[-1])
-        return fit(self, data)
+        return fit(self, data, **kwargs)
 
     monkeypatch.setattr(Forecaster, "fit", recording_fit)
     series = price_series()
@@ -115,17 +116,64 @@ def test_refit_fits_at_every_origin_on_the_past_only(monkeypatch):
     assert seen == [series.index[origins[0] - 1]]
 
 
-def test_leakage_audit_passes_for_the_backtest():
+@pytest.mark.parametrize("refit", ["warm", "cold"])
+def test_leakage_audit_passes_for_the_backtest(refit):
+    """Exactly equal forecasts (and, warm, weights) when the future changes: no leak."""
     result = run_backtest(
-        price_series(), ["conv"], horizon=5, folds=2, samples=10, audit=True, **TINY
+        price_series(), ["conv"], horizon=5, folds=3, samples=10, audit=True, refit=refit, **TINY
     )
+    assert result.refit == refit
     assert result.audit["passed"] and result.audit["leaks"] == []
     assert result.audit["max_difference"] == 0.0
     assert result.audit["models"] == ["naive", "seasonal-naive", "drift", "conv"]
 
 
-@pytest.mark.parametrize("refit", [True, False])
-def test_leakage_audit_catches_a_fold_that_sees_one_future_row(monkeypatch, refit):
+def test_warm_refits_start_each_fold_from_the_previous_folds_weights():
+    """Fold k starts from fold k - 1's end, in the same model (its compiled step reused)."""
+    series = price_series()
+    origins = fold_origins(len(series), 5, 3)
+    panel = as_panel(series)
+    method = ForecasterMethod("conv", dict(TINY), refit="warm")
+    method.fit(fold_rule.observed_until(panel, {"Close": int(origins[0])}), 0)
+    model, step = method.forecaster.model_, method.forecaster.model_.train_function
+    assert method.forecaster.training_["warm_start"] is False  # the first fit is cold
+    means = [method.forecaster.scaler_.mean_.copy()]
+    for k in (1, 2):
+        method.fit(fold_rule.observed_until(panel, {"Close": int(origins[k])}), k)
+        assert method.forecaster.training_["warm_start"] is True
+        for started, ended in zip(method.starts[k], method.trained[k - 1], strict=True):
+            np.testing.assert_array_equal(started, ended)
+        assert method.forecaster.model_ is model and model.train_function is step
+        means.append(method.forecaster.scaler_.mean_.copy())
+        assert not np.array_equal(means[-1], means[-2])  # scaler refitted on this history
+    # A copy refitting one fold alone from its recorded start ends exactly where it did.
+    again = method.fresh()
+    again.fit(fold_rule.observed_until(panel, {"Close": int(origins[2])}), 2)
+    for a, b in zip(again.weights(2), method.weights(2), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_refit_modes():
+    assert [check_refit(r) for r in ("warm", "cold", "none", True, False)] == [
+        "warm",
+        "cold",
+        "none",
+        "cold",
+        "none",
+    ]
+    with pytest.raises(InputError, match=r"unknown refit 'hot'; use one of \['warm'"):
+        check_refit("hot")
+
+
+@pytest.mark.parametrize(
+    ("refit", "model", "options"),
+    [
+        (True, "linear", {"window": 20}),
+        (False, "linear", {"window": 20}),
+        ("warm", "conv", TINY),
+    ],
+)
+def test_leakage_audit_catches_a_fold_that_sees_one_future_row(monkeypatch, refit, model, options):
     observed_until = fold_rule.observed_until
 
     def leaky(data, origin):  # off by one: the forecast's first true value is observed
@@ -134,16 +182,16 @@ def test_leakage_audit_catches_a_fold_that_sees_one_future_row(monkeypatch, refi
     monkeypatch.setattr(fold_rule, "observed_until", leaky)
     result = run_backtest(
         price_series(),
-        ["linear"],
+        [model],
         horizon=5,
         folds=2,
         samples=10,
         audit=True,
         refit=refit,
-        window=20,
+        **options,
     )
     assert not result.audit["passed"]
-    assert "naive fold 1" in result.audit["leaks"] and "linear fold 2" in result.audit["leaks"]
+    assert "naive fold 1" in result.audit["leaks"] and f"{model} fold 2" in result.audit["leaks"]
 
 
 def test_backtest_errors():
@@ -172,7 +220,7 @@ def test_diagnostics_flag_flat_and_late_forecasts(monkeypatch, stub, note):
     def forecast(self, history, horizon, samples, seed):
         return {sid: (stub(s.values[:, 0], horizon), None) for sid, s in history.series.items()}
 
-    monkeypatch.setattr(backtest_module.ForecasterMethod, "fit", lambda self, history: None)
+    monkeypatch.setattr(backtest_module.ForecasterMethod, "fit", lambda self, history, fold: None)
     monkeypatch.setattr(backtest_module.ForecasterMethod, "forecast", forecast)
     result = run_backtest(price_series(), ["conv"], horizon=7, folds=2, samples=0)
     assert any(n.startswith("conv: ") and note in n for n in result.notes), result.notes
@@ -182,7 +230,7 @@ def test_a_forecast_that_repeats_whole_seasons_is_not_called_late(monkeypatch):
     def forecast(self, history, horizon, samples, seed):  # the last two weeks again
         return {sid: (s.values[-horizon:, 0] + 100.0, None) for sid, s in history.series.items()}
 
-    monkeypatch.setattr(backtest_module.ForecasterMethod, "fit", lambda self, history: None)
+    monkeypatch.setattr(backtest_module.ForecasterMethod, "fit", lambda self, history, fold: None)
     monkeypatch.setattr(backtest_module.ForecasterMethod, "forecast", forecast)
     result = run_backtest(price_series(), ["conv"], horizon=10, folds=2, samples=0)  # season 5
     assert result.notes == []

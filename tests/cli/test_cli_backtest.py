@@ -74,7 +74,7 @@ def test_compare_ranks_models_as_json(prices_csv, tmp_path):
     naive = next(m for m in report["models"] if m["model"] == "naive")
     assert naive["mase/naive"] == pytest.approx(1.0)
     assert report["horizon"] == 5 and report["folds"] == 2 and len(report["origins"]) == 2
-    assert report["refit"] is False
+    assert report["refit"] == "none"  # --no-refit still means fit once
     assert not out.with_suffix(".png").exists()
 
 
@@ -86,6 +86,7 @@ def test_compare_ranks_models_as_json(prices_csv, tmp_path):
         (["backtest", "--horizon", "0"], "horizon must be a positive integer"),
         (["backtest", "--horizon", "140", "--folds", "2"], "fold 1 of 2 observes 20 rows"),
         (["backtest", "--strategy", "sideways"], "strategy"),
+        (["backtest", "--refit", "hot"], "unknown refit 'hot'; use one of"),
         (["compare", "--models", "tcn", "--objective", "both"], "objective"),
     ],
 )

@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 INTERVAL = (0.05, 0.95)
 DEFAULT_SAMPLES = 100
 POINT_METRICS = ("mase", "smape", "mae", "rmse", "mape")
+# How the tsconv models are refitted at each origin after the first (see `run_backtest`).
+REFITS = ("warm", "cold", "none")
 PROBABILISTIC_METRICS = ("crps", "pinball", "coverage")
 
 
@@ -48,11 +50,15 @@ class ReferenceMethod:
     def __init__(self, name: str, seasons: dict[str, int | None]):
         self.name, self.seasons = name, seasons
 
-    def fit(self, history: Panel) -> None:
+    def fit(self, history: Panel, fold: int = 0) -> None:
         pass
 
     def fresh(self) -> ReferenceMethod:
         return self
+
+    def weights(self, fold: int) -> None:
+        """Nothing is learned."""
+        return None
 
     def forecast(self, history: Panel, horizon: int, samples: int, seed: int) -> dict:
         """`{id: (point, None)}` for every series of `history`."""
@@ -66,19 +72,46 @@ class ReferenceMethod:
 
 
 class ForecasterMethod:
-    """A tsconv `Forecaster` (a neural model or `linear`), refitted by `fit`: one model per fold."""
+    """A tsconv `Forecaster` (a neural model or `linear`), fitted by `fit` at each fold.
 
-    def __init__(self, name: str, options: dict):
+    Cold refits build a new model at every fold. Warm refits (`refit="warm"`)
+    start fold k from the weights fold k - 1 ended with (`Forecaster(warm_start=True)`;
+    the scalers are refitted on fold k's history); the weights each fold started
+    from and ended with are kept, so the leakage audit can refit any fold alone.
+    """
+
+    def __init__(self, name: str, options: dict, refit: str = "cold", starts: dict | None = None):
         self.name = name
         self.options = options
+        self.refit = refit
         self.forecaster: Forecaster | None = None
+        # fold -> the weights its fit started from (warm refits; shared with `fresh` copies)
+        self.starts: dict[int, list] = {} if starts is None else starts
+        self.trained: dict[int, list] = {}  # fold -> the weights its fit ended with
 
-    def fit(self, history: Panel) -> None:
-        self.forecaster = Forecaster(model=self.name, **self.options).fit(history)
+    def fit(self, history: Panel, fold: int = 0) -> None:
+        """Fits at `fold`: warm from the previous fold's model when there is one."""
+        warm = self.refit == "warm"
+        if warm and self.forecaster is not None:
+            self.starts[fold] = self.forecaster.model_.get_weights()
+            self.forecaster.fit(history)
+        elif warm and fold in self.starts:  # a fresh copy refitting one fold (the audit)
+            self.forecaster = Forecaster(model=self.name, warm_start=True, **self.options)
+            self.forecaster.fit(history, initial_weights=self.starts[fold])
+        else:
+            self.forecaster = Forecaster(model=self.name, warm_start=warm, **self.options)
+            self.forecaster.fit(history)
+        if warm:
+            self.trained[fold] = self.forecaster.model_.get_weights()
 
     def fresh(self) -> ForecasterMethod:
-        """An unfitted copy (the leakage audit refits one without touching this)."""
-        return ForecasterMethod(self.name, self.options)
+        """An unfitted copy (the leakage audit refits one without touching this); warm
+        copies start each fold from the weights this method's fold started from."""
+        return ForecasterMethod(self.name, self.options, self.refit, self.starts)
+
+    def weights(self, fold: int) -> list | None:
+        """The weights fold `fold`'s warm fit ended with (None for cold refits)."""
+        return self.trained.get(fold)
 
     def forecast(self, history: Panel, horizon: int, samples: int, seed: int) -> dict:
         """`{id: (point, paths or None)}` for the series of `history` the model knows."""
@@ -106,7 +139,8 @@ class BacktestResult:
         forecasts: one row per model, fold (series) and step: `model`, `fold`,
             (the id column,) `time`, `step`, `actual`, `forecast`, and `q0.05`,
             `q0.95` where sampled.
-        horizon, folds, refit: the settings.
+        horizon, folds: the settings.
+        refit: how the tsconv models were refitted: `"warm"`, `"cold"` or `"none"`.
         seconds: wall time per model (fit and forecast over all folds).
         notes: degenerate-forecast diagnostics, in words.
         audit: the leakage audit's findings, or None when not run.
@@ -123,7 +157,7 @@ class BacktestResult:
     forecasts: pd.DataFrame
     horizon: int
     folds: int
-    refit: bool
+    refit: str
     seconds: dict[str, float]
     notes: list[str] = field(default_factory=list)
     audit: dict | None = None
@@ -178,7 +212,7 @@ def run_backtest(
     horizon: int,
     folds: int = 5,
     *,
-    refit: bool = True,
+    refit: str | bool = "warm",
     step: int | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
@@ -191,9 +225,11 @@ def run_backtest(
 
     At each origin (see `fold_origins`; for many series `panel_fold_origins`,
     one cutoff time for all) every model is refitted on the rows before it
-    (with `refit=False`, fitted once at the first origin and reused) and rolls
-    out `horizon` steps; the textbook references forecast from the same rows.
-    MASE is scaled by the one-step naive error of those rows, series by series.
+    and rolls out `horizon` steps; the textbook references forecast from the
+    same rows. MASE is scaled by the one-step naive error of those rows,
+    series by series. The first origin's fit is always cold; later ones are
+    warm (from the previous fold's weights, trained on earlier rows only,
+    with the scalers refitted), cold, or none (the first fit reused).
 
     Args:
         data: the whole series, or a `Panel` of many (one global model per fold;
@@ -202,7 +238,11 @@ def run_backtest(
             `seasonal-naive` and `drift` are the textbook forecasts, always added.
         horizon: steps forecast at each origin.
         folds: number of origins.
-        refit: refit at every origin (the scalers too) or reuse the first fit.
+        refit: `"warm"` (default: each fold starts from the previous fold's
+            weights and trains until early stopping; measured in
+            `benchmarks/results/fit_speed.md`), `"cold"` (a new model at
+            every fold) or `"none"` (fitted once at the first origin). `True`
+            and `False` mean `"cold"` and `"none"`, as before.
         step: rows between origins (default `horizon`: folds do not overlap).
         samples: sampled trajectories per fold for the probabilistic scores
             (tsconv models only; 0 for none).
@@ -228,9 +268,10 @@ def run_backtest(
     >>> result.table().loc["tcn", ("mase/naive", "")]  # below 1: better than naive
     """
     check_sampling(samples, 1.0, None)
+    refit = check_refit(refit)
     forecaster_options.setdefault("seed", seed)
     panel = as_panel(data)
-    methods = _methods(models, panel, season, forecaster_options)
+    methods = _methods(models, panel, season, forecaster_options, refit)
     by_series = fold_rule.panel_fold_origins(panel, horizon, folds, step)
     origins = [{sid: int(o[k]) for sid, o in by_series.items()} for k in range(folds)]
     made, seconds = {}, {}
@@ -239,7 +280,7 @@ def run_backtest(
         made[method.name] = []
         for k, cut in enumerate(origins):
             fit_on, forecast_from = fold_rule.fold_data(panel, cut, horizon)
-            if refit or k == 0:
+            if refit != "none" or k == 0:
                 _fit(method, fit_on, k, folds, panel)
             made[method.name].append(method.forecast(forecast_from, horizon, samples, seed + k))
             if progress is not None and method.name not in CLASSICAL:
@@ -263,6 +304,22 @@ def run_backtest(
     return result
 
 
+def check_refit(refit: str | bool) -> str:
+    """The refit mode, `"warm"`, `"cold"` or `"none"` (`True`: cold, `False`: none).
+
+    Example:
+    >>> check_refit(False)
+    'none'
+    """
+    if refit is True or refit is False:
+        return "cold" if refit else "none"
+    if refit not in REFITS:
+        raise InputError(
+            f"unknown refit {refit!r}; use one of {list(REFITS)}. Received: refit={refit!r}"
+        )
+    return refit
+
+
 def check_models(models: Sequence[str], **forecaster_options) -> None:
     """Raises `InputError` for no models, an unknown one, or bad `Forecaster` options.
 
@@ -283,7 +340,7 @@ def check_models(models: Sequence[str], **forecaster_options) -> None:
             Forecaster(model=name, **forecaster_options)
 
 
-def _methods(models, panel: Panel, season, options) -> list:
+def _methods(models, panel: Panel, season, options, refit: str) -> list:
     check_models(models, **options)
     seasons = {sid: season or infer_season(s.freq) for sid, s in panel.series.items()}
     methods = []
@@ -297,13 +354,13 @@ def _methods(models, panel: Panel, season, options) -> list:
         methods.append(ReferenceMethod(name, seasons))
     for name in dict.fromkeys(models):  # in order, once each
         if name not in CLASSICAL:
-            methods.append(ForecasterMethod(name, dict(options)))
+            methods.append(ForecasterMethod(name, dict(options), refit))
     return methods
 
 
 def _fit(method, history: Panel, k: int, folds: int, panel: Panel) -> None:
     try:
-        method.fit(history)
+        method.fit(history, k)
     except InputError as exc:
         rows = [len(s) for s in history.series.values()]
         seen = f"{max(rows, default=0)} rows" if not panel.many else f"at most {max(rows)} rows"

@@ -15,7 +15,7 @@ def leakage_audit(
     methods: list,
     origins: list[dict[str, int]],
     horizon: int,
-    refit: bool,
+    refit: str,
     samples: int,
     seed: int,
     forecasts: dict,
@@ -25,9 +25,16 @@ def leakage_audit(
     For each fold, every series' rows from its origin on are replaced by other
     values (each multiplied by a random factor in [0.5, 2], so positive
     series stay positive); each model is fitted again where the backtest
-    fitted it (every fold with refit, else the first) and forecasts again,
-    from the same `folds.fold_data` the backtest used. Any difference means
-    the fold saw its future — its own, or another series'.
+    fitted it (every fold, or with `refit="none"` the first) and forecasts
+    again, from the same `folds.fold_data` the backtest used. Any difference
+    means the fold saw its future — its own, or another series'.
+
+    Warm refits start fold k from the weights fold k - 1 ended with. The audit
+    refits fold k alone from those same starting weights and compares the
+    weights it ends with too: fold k's weights then depend on nothing at or
+    after its origin given its start, and its start (fold k - 1's end, checked
+    the same way) on nothing at or after an earlier origin — so by induction
+    no fold's warm start carries anything from its future.
 
     Training must be deterministic (the CPU, or `TF_DETERMINISTIC_OPS=1`).
 
@@ -35,7 +42,7 @@ def leakage_audit(
         panel: the backtested data (`tsconv.data.panel.as_panel`).
         methods: the backtest's methods (their `fit`, `fresh` and `forecast`).
         origins: per fold, each series' origin.
-        horizon, refit, samples, seed: the backtest's settings.
+        horizon, refit, samples, seed: the backtest's settings (`refit`: warm, cold or none).
         forecasts: the backtest's forecasts: per model name, per fold, `{id: (point, paths)}`.
 
     Returns:
@@ -57,13 +64,14 @@ def leakage_audit(
             changed[sid] = dataclasses.replace(series, frame=frame)
         fit_on, forecast_from = folds.fold_data(panel.replace(changed), cut, horizon)
         for method in methods:
-            if refit or k == 0:
+            original = method
+            if refit != "none" or k == 0:
                 # Fit a copy: the backtest's own fit stays for the later folds.
                 method = method.fresh()
-                method.fit(fit_on)
+                method.fit(fit_on, k)
             again = method.forecast(forecast_from, horizon, samples, seed + k)
             before = forecasts[method.name][k]
-            difference = 0.0
+            difference = _weight_difference(original.weights(k), method.weights(k))
             for sid in set(again) & set(before):
                 (point, paths), (before_point, before_paths) = again[sid], before[sid]
                 difference = max(difference, float(np.max(np.abs(point - before_point))))
@@ -79,3 +87,11 @@ def leakage_audit(
         "passed": not leaks,
         "leaks": leaks,
     }
+
+
+def _weight_difference(before: list | None, again: list | None) -> float:
+    """The largest change of any weight between two fits of a fold (0 when not recorded)."""
+    if before is None or again is None:
+        return 0.0
+    pairs = zip(before, again, strict=True)
+    return max((float(np.max(np.abs(a - b), initial=0.0)) for a, b in pairs), default=0.0)

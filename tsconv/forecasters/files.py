@@ -166,6 +166,10 @@ def read_forecaster(path: str | os.PathLike, cls: type):
         fc.training_ = {k: t[k] for k in TRAINING_FACTS}
         fc.training_["series"] = t.get("series", len(fc.scalers_))
         fc.training_["skipped_series"] = t.get("skipped_series", len(fc.skipped_))
+        fc.training_["warm_start"] = t.get("warm_start", False)  # runs before it: cold
+        for key in ("learning_rate_schedule", "final_learning_rate"):  # runs since issue 20
+            if key in t:
+                fc.training_[key] = t[key]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RunError(f"run {path} has a malformed config.json ({exc!r}); fit it again.") from None
     fc.metrics_ = run_dir.read_json(path / "metrics.json")

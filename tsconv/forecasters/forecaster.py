@@ -49,7 +49,7 @@ from tsconv.training.engine import (
     resolve_engine,
     set_determinism,
 )
-from tsconv.training.loop import check_training_options, train
+from tsconv.training.loop import LR_SCHEDULE, check_training_options, train
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +112,12 @@ class Forecaster(ForecastingMixin):
         distribute: the distribution strategy: `"none"`, `"mirrored"` (all
             local GPUs, or the CPU's logical devices) or `"multiworker"` (the
             cluster in `TF_CONFIG`; every worker runs the same fit); TensorFlow only.
+        warm_start: when fitted again (a backtest's next fold), start from the
+            weights of the previous fit, as scikit-learn's `warm_start`: the
+            scalers are refitted on the new history, the optimizer and dropout
+            seeds restart, and the compiled training step is reused (no tracing
+            or XLA compile again). Needs the same channels and one device; else
+            the fit starts cold (logged).
 
     Attributes (after `fit` or `load`):
         model_: the trained `keras.Model`.
@@ -164,6 +170,7 @@ class Forecaster(ForecastingMixin):
         jit: bool | None = None,
         deterministic: bool = False,
         distribute: str = "none",
+        warm_start: bool = False,
     ):
         check_window(window)
         check_engine_options(device, precision, jit, deterministic, distribute)
@@ -203,6 +210,7 @@ class Forecaster(ForecastingMixin):
         self.jit = jit
         self.deterministic = deterministic
         self.distribute = distribute
+        self.warm_start = warm_start
 
     @property
     def training_loss(self) -> str:
@@ -228,7 +236,12 @@ class Forecaster(ForecastingMixin):
 
     # --- fit -----------------------------------------------------------------
 
-    def fit(self, data: Series | Panel, backup_dir: str | os.PathLike | None = None) -> Forecaster:
+    def fit(
+        self,
+        data: Series | Panel,
+        backup_dir: str | os.PathLike | None = None,
+        initial_weights: list[np.ndarray] | None = None,
+    ) -> Forecaster:
         """Trains on one series or a panel (chronological train / validation / test) and scores it.
 
         Args:
@@ -236,14 +249,18 @@ class Forecaster(ForecastingMixin):
                 series (see `tsconv.load_panel_csv`).
             backup_dir: a folder where training backs up after every epoch and
                 resumes from when it holds a backup (see `tsconv.training.resume`).
+            initial_weights: weights to start training from, as another fit's
+                `model_.get_weights()` gives them (same model and channels); the
+                optimizer and dropout seeds start afresh, as in a `warm_start` refit.
 
         Returns:
             `self`, fitted.
 
         Raises:
             InputError: when the series is too short for the window (for a
-                panel: every series), the transform does not suit it, or the
-                model is a per-series rule and the panel holds many series.
+                panel: every series), the transform does not suit it, the
+                model is a per-series rule and the panel holds many series, or
+                `initial_weights` do not fit the model.
 
         Example:
         >>> fc = Forecaster(window=20, epochs=2).fit(tsconv.load_csv("prices.csv"))
@@ -280,11 +297,20 @@ class Forecaster(ForecastingMixin):
             self.batch_size,
         )
         set_determinism(self.seed, self.deterministic)
-        distribution = make_distribution_strategy(self.distribute)  # tf.distribute, or None
-        with distribution_scope(distribution), policy_scope(engine.dtype_policy):
-            self.model_ = self._build(channels)
-        self.engine_ = dataclasses.replace(engine, replicas=replicas(distribution))
-        self._train(splits, distribution, backup_dir)
+        warm = self._can_continue(channels, engine)
+        if warm:  # the previous fit's model: its weights and its compiled training step
+            distribution = None
+        else:
+            if self.warm_start and getattr(self, "model_", None) is not None:
+                logger.info("warm start not possible (other channels or devices): a cold fit")
+            distribution = make_distribution_strategy(self.distribute)  # tf.distribute, or None
+            with distribution_scope(distribution), policy_scope(engine.dtype_policy):
+                self.model_ = self._build(channels)
+            if initial_weights is not None:
+                self._set_initial_weights(initial_weights)
+                warm = True
+            self.engine_ = dataclasses.replace(engine, replicas=replicas(distribution))
+        self._train(splits, distribution, backup_dir, warm)
         self.training_["series"] = len(prepared)
         self.training_["skipped_series"] = len(self.skipped_)
         if distribution is not None:
@@ -309,6 +335,29 @@ class Forecaster(ForecastingMixin):
         else:
             logger.info("test MAE model / naive = %.3f", mae_ratio(self.metrics_))
         return self
+
+    def _can_continue(self, channels: int, engine) -> bool:
+        """Whether this fit can start from the previous fit's model (`warm_start`)."""
+        model = getattr(self, "model_", None)
+        return (
+            self.warm_start
+            and model is not None
+            and not model.needs_scaler  # rule baselines hold the old scaler's numbers
+            and model.num_features == channels
+            and self.distribute == "none"
+            and self.engine_ == dataclasses.replace(engine, replicas=1)
+        )
+
+    def _set_initial_weights(self, weights: list[np.ndarray]) -> None:
+        shapes = [tuple(w.shape) for w in self.model_.get_weights()]
+        given = [tuple(np.shape(w)) for w in weights]
+        if given != shapes:
+            raise InputError(
+                f"initial_weights do not fit this {self.model} model: {len(given)} arrays, "
+                f"expected {len(shapes)} shaped as model_.get_weights() of the same model and "
+                "channels."
+            )
+        self.model_.set_weights(weights)
 
     def _check_panel(self, panel: Panel) -> None:
         if not panel.many:
@@ -353,7 +402,7 @@ class Forecaster(ForecastingMixin):
         except (ValueError, TypeError) as exc:
             raise InputError(f"invalid model option: {exc}") from None
 
-    def _train(self, splits: dict, distribution=None, backup_dir=None) -> None:
+    def _train(self, splits: dict, distribution=None, backup_dir=None, warm=False) -> None:
         """Trains (or, for baselines, fits in closed form) and records how it went."""
         logger.info(
             "fitting %s (%d parameters) on %d windows, validating on %d",
@@ -391,6 +440,7 @@ class Forecaster(ForecastingMixin):
                 jit=self.engine_.jit,
                 distribution_strategy=distribution,
                 backup_dir=backup_dir,
+                warm=warm,
             ).history
         self.history_ = pd.DataFrame(history)
         self.history_.index.name = "epoch"
@@ -404,7 +454,11 @@ class Forecaster(ForecastingMixin):
             "parameters": int(self.model_.count_params()),
             "receptive_field": self.model_.receptive_field,
             "train_windows": len(splits["train"]),
+            "warm_start": warm,
         }
+        if "learning_rate" in self.history_:  # the schedule's rate at each epoch's end
+            self.training_["learning_rate_schedule"] = LR_SCHEDULE
+            self.training_["final_learning_rate"] = float(self.history_["learning_rate"].iloc[-1])
 
     # --- save / load (the files: tsconv.forecasters.files) -----------------------
 

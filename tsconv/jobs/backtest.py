@@ -18,7 +18,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tsconv.backtesting.backtest import DEFAULT_SAMPLES, BacktestResult, check_models, run_backtest
+from tsconv.backtesting.backtest import (
+    DEFAULT_SAMPLES,
+    BacktestResult,
+    check_models,
+    check_refit,
+    run_backtest,
+)
 from tsconv.backtesting.references import CLASSICAL
 from tsconv.data.panel import Panel, load_series_or_panel
 from tsconv.data.series import describe_span
@@ -39,6 +45,13 @@ SHOWN = (
 )
 # Series listed in a many-series backtest's per-series table.
 LISTED_SERIES = 12
+
+
+REFIT_WORDS = {
+    "warm": "refitted at each origin from the previous fold's weights",
+    "cold": "refitted from scratch at each origin",
+    "none": "fitted once at the first origin",
+}
 
 
 @dataclass
@@ -63,7 +76,7 @@ class BacktestReport:
         r = self.result
         table = r.table()
         span = describe_span(pd.Index(r.forecasts["time"].drop_duplicates().sort_values()))
-        how = "refitted at each origin" if r.refit else "fitted once at the first origin"
+        how = REFIT_WORDS[r.refit]
         of = f"{self.series} series, " if r.id_column else ""
         over = "series (each series' mean over folds)" if r.id_column else "folds"
         lines = [
@@ -188,7 +201,7 @@ def backtest_csv(
     fill: str | None = None,
     id_column: str | None = None,
     wide: bool = False,
-    refit: bool = True,
+    refit: str | bool = "warm",
     audit: bool = False,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
@@ -227,6 +240,7 @@ def backtest_csv(
         if option is not None and Path(option).is_dir():
             raise InputError(f"{option} is a folder; give a file name such as backtest.csv.")
     check_models(models, **forecaster_options)  # before reading data: bad options fail fast
+    refit = check_refit(refit)
     data = load_series_or_panel(path, id_column, wide, target, features, time_column, fill)
     result = run_backtest(
         data,

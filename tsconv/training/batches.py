@@ -39,6 +39,10 @@ class WindowBatches(keras.utils.PyDataset):
             serves `(batch, window)`, the next value after every step.
         epoch: the epoch served first. Epoch e's order depends only on
             `(seed, e)`, so training resumed at epoch e sees what it would have.
+        drop_remainder: serve whole batches only (when there is at least one):
+            the last few windows of an epoch's shuffled order wait for a later
+            epoch. Every batch then has one shape, so an XLA-compiled training
+            step compiles once, not once more for the last batch of each fit.
     """
 
     def __init__(
@@ -49,6 +53,7 @@ class WindowBatches(keras.utils.PyDataset):
         seed: int = 0,
         objective: str = "last",
         epoch: int = 0,
+        drop_remainder: bool = False,
     ):
         super().__init__()
         self.windows = windows
@@ -57,6 +62,7 @@ class WindowBatches(keras.utils.PyDataset):
         self.shuffle = shuffle
         self.seed = seed
         self.epoch = epoch
+        self.drop_remainder = drop_remainder
         self._order = None  # made on first use: tf.data asks `batch` instead (one order less)
 
     def _epoch_order(self) -> np.ndarray:
@@ -65,6 +71,8 @@ class WindowBatches(keras.utils.PyDataset):
         return window_order(len(self.windows), self.seed, self.epoch)
 
     def __len__(self) -> int:
+        if self.drop_remainder and len(self.windows) >= self.batch_size:
+            return len(self.windows) // self.batch_size
         return math.ceil(len(self.windows) / self.batch_size)
 
     def __getitem__(self, i: int) -> tuple[np.ndarray, np.ndarray]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import math
 import os
+import weakref
 
 import keras
+import numpy as np
 
 from tsconv.errors import InputError
 from tsconv.layers.distribution_head import gaussian_nll, student_t_nll
@@ -32,6 +34,19 @@ LOSSES = {
     "student-t-nll": student_t_nll,
 }
 OBJECTIVES = ("last", "sequence")
+# The learning-rate schedule: halve Adam's rate after 2 epochs without a better validation
+# loss. Measured with the default TCN (benchmarks/results/fit_speed.md, issue 20): on MSFT
+# 16 epochs instead of 18 to the same best validation loss (0.33976 against 0.33972);
+# on CO2 it never triggered in 30 epochs (still improving), the same fit. Halving after
+# 1 epoch (with patience 3) stopped MSFT at 14 epochs but 0.3% worse, and CO2 5% worse.
+LR_FACTOR = 0.5
+LR_PATIENCE = 2
+LR_SCHEDULE = f"halved after {LR_PATIENCE} epochs without a better validation loss"
+
+# Each model `train` compiled, with the settings it compiled for and the compiled model
+# (the model itself, or its sequence view): a warm fit with the same settings reuses the
+# compiled training step instead of tracing (and XLA-compiling) it again.
+_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def check_training_options(
@@ -99,6 +114,27 @@ def sequence_view(model: keras.Model) -> keras.Model:
     return keras.Model(model.input, per_step)
 
 
+def restart_state(fitted: keras.Model, learning_rate: float, seed: int) -> None:
+    """Resets what a fit carries besides the weights: the optimizer and the dropout seeds.
+
+    Adam's moments and step count go to zero and its learning rate to `learning_rate`
+    (as a freshly compiled optimizer has them), and every seed generator of the model
+    (its dropout layers') restarts from a state made of `seed` and its position. So a
+    fit that starts from given weights depends on those weights, the data and the seed
+    only — whether its training step was compiled just now or by an earlier fit.
+    """
+    optimizer = fitted.optimizer
+    if optimizer is not None and optimizer.built:
+        for variable in optimizer.variables:
+            variable.assign(np.zeros(variable.shape, variable.dtype))
+        optimizer.learning_rate.assign(learning_rate)
+    generators = [v for v in fitted.variables if v.path.endswith("seed_generator_state")]
+    for position, state in enumerate(generators):
+        start = np.zeros(state.shape, state.dtype)
+        start[0] = seed * 1_000 + position + 1  # distinct per layer, a function of the seed
+        state.assign(start)
+
+
 def train(
     model: keras.Model,
     train_windows: Windows,
@@ -118,10 +154,12 @@ def train(
     callbacks: list[keras.callbacks.Callback] | None = None,
     steps_per_epoch: int | None = None,
     validation_steps: int | None = None,
+    warm: bool = False,
 ) -> keras.callbacks.History:
     """Trains `model` with Adam and early stopping on the validation windows.
 
-    The weights of the epoch with the lowest validation loss are restored.
+    The weights of the epoch with the lowest validation loss are restored; the
+    learning rate halves after `LR_PATIENCE` epochs without a better one.
     With `objective="sequence"`, a view of the model that outputs its
     per-step head (layer `"head"`, `(batch, window, 1)`) is trained instead:
     every position i learns to predict step i + 1, so a window gives `window`
@@ -149,6 +187,11 @@ def train(
         callbacks: more Keras callbacks, called after tsconv's own.
         steps_per_epoch, validation_steps: batches per epoch and per validation
             pass, for series too long for whole epochs; None: every window.
+        warm: the model's weights are a starting point (a warm start): the
+            optimizer and the dropout seeds restart (`restart_state`), and when
+            this model was trained before with the same loss, learning rate, XLA
+            and objective, its compiled training step is reused (no tracing or
+            XLA compile again). On one device only.
 
     Returns:
         The Keras `History` (with a backup: of every epoch, resumed ones included).
@@ -159,22 +202,47 @@ def train(
     """
     check_training_options(loss, epochs, batch_size, patience, learning_rate, objective)
     scope = distribution_scope(distribution_strategy)
+    settings = (loss, learning_rate, jit, objective)
+    compiled = _COMPILED.get(model) if warm and distribution_strategy is None else None
     with scope:
-        fitted = sequence_view(model) if objective == "sequence" else model
-        compile_for_training(fitted, loss, learning_rate, jit)
+        if compiled is not None and compiled[0] == settings:
+            fitted = compiled[1]
+        else:
+            fitted = sequence_view(model) if objective == "sequence" else model
+            compile_for_training(fitted, loss, learning_rate, jit)
+            if distribution_strategy is None:
+                _COMPILED[model] = (settings, fitted)
+                if fitted.jit_compile and keras.backend.backend() == "tensorflow":
+                    # XLA for the training step only: the validation pass is a few batches
+                    # of another shape, whose XLA compile cost more than it ever saved
+                    # (benchmarks/results/tcn_profile.md). Keras fixes XLA when it makes
+                    # each step function, so make the training one first.
+                    fitted.make_train_function()
+                    fitted.jit_compile = False
+        if warm:
+            restart_state(fitted, learning_rate, seed)
         stop = keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=patience, restore_best_weights=True
         )
+        plateau = keras.callbacks.ReduceLROnPlateau(
+            monitor="val_loss", factor=LR_FACTOR, patience=LR_PATIENCE
+        )
         diverged = StopOnNonFiniteLoss()
-        own: list[keras.callbacks.Callback] = [diverged, stop]
+        own: list[keras.callbacks.Callback] = [diverged, stop, plateau]
         resumed = latest_backup(backup_dir)
         if resumed is not None:
             restore(fitted, resumed, stop)
         if backup_dir is not None:
-            own.append(EpochBackup(backup_dir, stop, resumed))
+            own.append(EpochBackup(backup_dir, stop, resumed, plateau))
     first = _first_epoch(resumed, epochs)
     train_data = WindowBatches(
-        train_windows, batch_size, shuffle=True, seed=seed, objective=objective, epoch=first
+        train_windows,
+        batch_size,
+        shuffle=True,
+        seed=seed,
+        objective=objective,
+        epoch=first,
+        drop_remainder=True,
     )
     val_data = WindowBatches(val_windows, max(batch_size, 256), objective=objective)
     if keras.backend.backend() == "tensorflow" and distribution_strategy is None and first < epochs:
@@ -205,9 +273,11 @@ def train(
     if backup_dir is not None:
         history.history = own[-1].history  # every epoch, before and after a resume
     # Predict as a reloaded model does (without XLA), so that predictions before and
-    # after save/load are identical, not merely close.
-    model.jit_compile = False
-    model.predict_function = None
+    # after save/load are identical, not merely close. (A prediction function made
+    # without XLA, by an earlier fit of this model, stays: no tracing again.)
+    if model.jit_compile:
+        model.jit_compile = False
+        model.predict_function = None
     return history
 
 

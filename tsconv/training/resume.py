@@ -23,6 +23,8 @@ from tsconv.files import fsync
 logger = logging.getLogger(__name__)
 
 PREFIX = "epoch-"
+# What `ReduceLROnPlateau` counts between epochs (its attributes).
+PLATEAU_STATE = ("wait", "best", "cooldown_counter")
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Backup:
     wait: int = 0
     best_epoch: int = 0
     stopped: bool = False
+    plateau: dict = field(default_factory=dict)
 
 
 def latest_backup(backup_dir: str | Path | None) -> Backup | None:
@@ -61,6 +64,7 @@ def latest_backup(backup_dir: str | Path | None) -> Backup | None:
         wait=int(state["wait"]),
         best_epoch=int(state["best_epoch"]),
         stopped=bool(state["stopped"]),
+        plateau=state.get("plateau", {}),  # backups before the learning-rate schedule: none
     )
 
 
@@ -86,14 +90,21 @@ class EpochBackup(keras.callbacks.Callback):
         backup_dir: folder of the backups (created).
         stop: the training's `EarlyStopping` (with `restore_best_weights`).
         resumed: the backup training resumes from, or None.
+        plateau: the training's `ReduceLROnPlateau`, whose count and best are kept
+            too (the learning rate itself is in the optimizer's saved state).
     """
 
     def __init__(
-        self, backup_dir: str | Path, stop: keras.callbacks.EarlyStopping, resumed: Backup | None
+        self,
+        backup_dir: str | Path,
+        stop: keras.callbacks.EarlyStopping,
+        resumed: Backup | None,
+        plateau: keras.callbacks.ReduceLROnPlateau | None = None,
     ):
         super().__init__()
         self.backup_dir = Path(backup_dir)
         self.stop = stop
+        self.plateau = plateau
         self.resumed = resumed
         self.history: dict = dict(resumed.history) if resumed else {}
 
@@ -104,6 +115,9 @@ class EpochBackup(keras.callbacks.Callback):
         self.stop.best = self.resumed.best
         self.stop.wait = self.resumed.wait
         self.stop.best_epoch = self.resumed.best_epoch
+        if self.plateau is not None and self.resumed.plateau:
+            for name in PLATEAU_STATE:
+                setattr(self.plateau, name, self.resumed.plateau[name])
         best = self.resumed.folder / "best.npz"
         if best.exists():
             with np.load(best, allow_pickle=False) as saved:
@@ -130,6 +144,11 @@ class EpochBackup(keras.callbacks.Callback):
             # Early stopping ended training: a resume only restores the best weights.
             "stopped": bool(self.model.stop_training),
         }
+        if self.plateau is not None:
+            values = {name: getattr(self.plateau, name) for name in PLATEAU_STATE}
+            finite = values["best"] is not None and np.isfinite(values["best"])
+            values["best"] = float(values["best"]) if finite else None
+            state["plateau"] = values
         (tmp / "state.json").write_text(json.dumps(state))
         for file in tmp.iterdir():
             fsync(file)
