@@ -34,7 +34,7 @@ from results_file import RESULTS, write_results
 from tsconv import metrics
 from tsconv.backtesting.folds import fold_origins
 from tsconv.data.series import load_csv
-from tsconv.jobs.backtest import backtest_csv
+from tsconv.jobs.backtest import REFIT_WORDS, backtest_csv
 from tsconv.plots import plot_backtest
 
 DATASETS = {
@@ -147,7 +147,8 @@ def main() -> None:
     print(report.summary())
     body = [
         f"Same numbers as: `{cli}` (the tsconv rows; defaults otherwise)  ",
-        f"Backtest: {result.folds} folds of {result.horizon} steps, refitted at each origin. "
+        f"Backtest: {result.folds} folds of {result.horizon} steps, models "
+        f"{REFIT_WORDS[result.refit]} (`--refit {result.refit}`). "
         "MASE is scaled by the one-step naive error of each fold's history.",
         "",
         _markdown(table),
