@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from conftest import TINY, price_frame
-from tsconv.backtesting import backtest as backtest_module
 from tsconv.backtesting import folds as fold_rule
-from tsconv.backtesting.backtest import ForecasterMethod, check_refit, run_backtest
+from tsconv.backtesting.backtest import run_backtest
 from tsconv.backtesting.folds import fold_origins, observed_until
+from tsconv.backtesting.methods import ForecasterMethod, check_refit
 from tsconv.backtesting.references import classical_forecast
 from tsconv.data.panel import as_panel
 from tsconv.data.series import Series
@@ -220,8 +220,8 @@ def test_diagnostics_flag_flat_and_late_forecasts(monkeypatch, stub, note):
     def forecast(self, history, horizon, samples, seed):
         return {sid: (stub(s.values[:, 0], horizon), None) for sid, s in history.series.items()}
 
-    monkeypatch.setattr(backtest_module.ForecasterMethod, "fit", lambda self, history, fold: None)
-    monkeypatch.setattr(backtest_module.ForecasterMethod, "forecast", forecast)
+    monkeypatch.setattr(ForecasterMethod, "fit", lambda self, history, fold: None)
+    monkeypatch.setattr(ForecasterMethod, "forecast", forecast)
     result = run_backtest(price_series(), ["conv"], horizon=7, folds=2, samples=0)
     assert any(n.startswith("conv: ") and note in n for n in result.notes), result.notes
 
@@ -230,7 +230,7 @@ def test_a_forecast_that_repeats_whole_seasons_is_not_called_late(monkeypatch):
     def forecast(self, history, horizon, samples, seed):  # the last two weeks again
         return {sid: (s.values[-horizon:, 0] + 100.0, None) for sid, s in history.series.items()}
 
-    monkeypatch.setattr(backtest_module.ForecasterMethod, "fit", lambda self, history, fold: None)
-    monkeypatch.setattr(backtest_module.ForecasterMethod, "forecast", forecast)
+    monkeypatch.setattr(ForecasterMethod, "fit", lambda self, history, fold: None)
+    monkeypatch.setattr(ForecasterMethod, "forecast", forecast)
     result = run_backtest(price_series(), ["conv"], horizon=10, folds=2, samples=0)  # season 5
     assert result.notes == []

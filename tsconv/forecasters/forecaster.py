@@ -3,9 +3,10 @@
 The data path of `fit`, in order: every series → target transform (changes)
 → its own chronological split and scaler fitted on its training rows
 (`prepare_panel`) → zero-copy windows, all series' served as one set
-(`stack_windows`) → one Keras model → one-step predictions of each series,
-scored in levels against the naive forecast (`scoring`). The future (rollout,
-sampling, streaming) is `forecasting_mixin`; the run files `files`.
+(`stack_windows`) → one Keras model, trained by `fitting.train_model` (or,
+with `warm_start`, the previous fit's model trained on) → one-step predictions
+of each series, scored in levels against the naive forecast (`scoring`). The
+future (rollout, sampling, streaming) is `forecasting_mixin`; the run files `files`.
 """
 
 from __future__ import annotations
@@ -13,26 +14,26 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import time
 from pathlib import Path
 
 import keras
 import numpy as np
-import pandas as pd
 
 from tsconv.arguments import check_window
-from tsconv.data.calendar import infer_season
 from tsconv.data.panel import Panel, as_panel, long_format
 from tsconv.data.series import Series
 from tsconv.errors import InputError
 from tsconv.forecasters.files import forecaster_config, read_forecaster, write_forecaster_files
+from tsconv.forecasters.fitting import can_continue, set_initial_weights, train_model
 from tsconv.forecasters.forecasting_mixin import ForecastingMixin
 from tsconv.forecasters.options import (
     check_model,
+    check_panel_model,
     check_season,
     check_strategy,
     check_transform,
     resolve_output_steps,
+    resolve_season,
     training_loss,
 )
 from tsconv.forecasters.scoring import heldout_residuals, mae_ratio, score_one_step
@@ -49,7 +50,7 @@ from tsconv.training.engine import (
     resolve_engine,
     set_determinism,
 )
-from tsconv.training.loop import LR_SCHEDULE, check_training_options, train
+from tsconv.training.loop import check_training_options
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +269,7 @@ class Forecaster(ForecastingMixin):
         True
         """
         panel = as_panel(data)
-        self._check_panel(panel)
+        check_panel_model(self.model, self.distribute, panel)
         self.transform_, prepared, self.skipped_ = prepare_panel(
             panel,
             self.window,
@@ -279,7 +280,7 @@ class Forecaster(ForecastingMixin):
             self.season,
         )
         self.scalers_ = {sid: p.scaler for sid, p in prepared.items()}
-        self.season_ = self._resolve_season(panel)
+        self.season_ = resolve_season(self.model, self.season, panel)
         if backup_dir is not None and self.distribute == "multiworker":
             raise InputError("backups and --resume do not cover --distribute multiworker yet.")
         # (windows of all series, window, channels): one set, gathered per batch from the views
@@ -297,7 +298,7 @@ class Forecaster(ForecastingMixin):
             self.batch_size,
         )
         set_determinism(self.seed, self.deterministic)
-        warm = self._can_continue(channels, engine)
+        warm = can_continue(self, channels, engine)
         if warm:  # the previous fit's model: its weights and its compiled training step
             distribution = None
         else:
@@ -307,10 +308,10 @@ class Forecaster(ForecastingMixin):
             with distribution_scope(distribution), policy_scope(engine.dtype_policy):
                 self.model_ = self._build(channels)
             if initial_weights is not None:
-                self._set_initial_weights(initial_weights)
+                set_initial_weights(self.model_, initial_weights, self.model)
                 warm = True
             self.engine_ = dataclasses.replace(engine, replicas=replicas(distribution))
-        self._train(splits, distribution, backup_dir, warm)
+        self.history_, self.training_ = train_model(self, splits, distribution, backup_dir, warm)
         self.training_["series"] = len(prepared)
         self.training_["skipped_series"] = len(self.skipped_)
         if distribution is not None:
@@ -336,55 +337,6 @@ class Forecaster(ForecastingMixin):
             logger.info("test MAE model / naive = %.3f", mae_ratio(self.metrics_))
         return self
 
-    def _can_continue(self, channels: int, engine) -> bool:
-        """Whether this fit can start from the previous fit's model (`warm_start`)."""
-        model = getattr(self, "model_", None)
-        return (
-            self.warm_start
-            and model is not None
-            and not model.needs_scaler  # rule baselines hold the old scaler's numbers
-            and model.num_features == channels
-            and self.distribute == "none"
-            and self.engine_ == dataclasses.replace(engine, replicas=1)
-        )
-
-    def _set_initial_weights(self, weights: list[np.ndarray]) -> None:
-        shapes = [tuple(w.shape) for w in self.model_.get_weights()]
-        given = [tuple(np.shape(w)) for w in weights]
-        if given != shapes:
-            raise InputError(
-                f"initial_weights do not fit this {self.model} model: {len(given)} arrays, "
-                f"expected {len(shapes)} shaped as model_.get_weights() of the same model and "
-                "channels."
-            )
-        self.model_.set_weights(weights)
-
-    def _check_panel(self, panel: Panel) -> None:
-        if not panel.many:
-            return
-        if MODELS[self.model].needs_scaler:
-            raise InputError(
-                f"a global model learns from all series; {self.model!r} is a per-series rule "
-                "(every series is scored against the naive forecast anyway). Use conv, tcn, "
-                f"transformer or linear. Received: model={self.model!r}"
-            )
-        if self.distribute == "multiworker":
-            raise InputError(
-                "a many-series fit trains on one machine for now (--distribute none or mirrored)."
-            )
-
-    def _resolve_season(self, panel: Panel) -> int | None:
-        if self.model != "seasonal-naive":
-            return self.season
-        (series,) = panel.series.values()  # a per-series rule fits one series (_check_panel)
-        season = self.season or infer_season(series.freq)
-        if season is None:
-            raise InputError(
-                f"cannot infer a season from the frequency {series.freq!r}; give one, e.g. "
-                "--season 12."
-            )
-        return season
-
     def _build(self, num_features: int) -> keras.Model:
         options = dict(self.model_options)
         if MODELS[self.model].needs_scaler:  # rule baselines: one series, one scaler
@@ -401,64 +353,6 @@ class Forecaster(ForecastingMixin):
             return build_model(self.model, self.window, num_features, **options)
         except (ValueError, TypeError) as exc:
             raise InputError(f"invalid model option: {exc}") from None
-
-    def _train(self, splits: dict, distribution=None, backup_dir=None, warm=False) -> None:
-        """Trains (or, for baselines, fits in closed form) and records how it went."""
-        logger.info(
-            "fitting %s (%d parameters) on %d windows, validating on %d",
-            self.model,
-            self.model_.count_params(),
-            len(splits["train"]),
-            len(splits["validation"]),
-        )
-        started = time.perf_counter()
-        history: dict = {"loss": [], "val_loss": []}
-        policy = {  # the training policy both loops share
-            "loss": self.training_loss,
-            "epochs": self.epochs,
-            "batch_size": self.batch_size,
-            "patience": self.patience,
-            "learning_rate": self.learning_rate,
-            "seed": self.seed,
-            "objective": self.objective,
-        }
-        if self.model_.fits_closed_form:
-            self.model_.fit_closed_form(splits["train"])
-        elif self.model_.trainable_weights and self.distribute == "multiworker":
-            from tsconv.training.multiworker import train_multiworker  # TensorFlow only
-
-            history = train_multiworker(
-                self.model_, splits["train"], splits["validation"], distribution, **policy
-            ).history
-        elif self.model_.trainable_weights:
-            history = train(
-                self.model_,
-                splits["train"],
-                splits["validation"],
-                **policy,
-                verbose=self.verbose,
-                jit=self.engine_.jit,
-                distribution_strategy=distribution,
-                backup_dir=backup_dir,
-                warm=warm,
-            ).history
-        self.history_ = pd.DataFrame(history)
-        self.history_.index.name = "epoch"
-        val_loss = self.history_["val_loss"].to_numpy(dtype=float)
-        trained = len(val_loss) > 0 and np.isfinite(val_loss).any()
-        self.training_ = {
-            "seconds": round(time.perf_counter() - started, 2),
-            "epochs_run": len(self.history_),
-            "best_epoch": int(np.nanargmin(val_loss)) + 1 if trained else None,
-            "best_val_loss": float(np.nanmin(val_loss)) if trained else None,
-            "parameters": int(self.model_.count_params()),
-            "receptive_field": self.model_.receptive_field,
-            "train_windows": len(splits["train"]),
-            "warm_start": warm,
-        }
-        if "learning_rate" in self.history_:  # the schedule's rate at each epoch's end
-            self.training_["learning_rate_schedule"] = LR_SCHEDULE
-            self.training_["final_learning_rate"] = float(self.history_["learning_rate"].iloc[-1])
 
     # --- save / load (the files: tsconv.forecasters.files) -----------------------
 

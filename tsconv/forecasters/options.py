@@ -9,6 +9,8 @@ A horizon longer than K rolls out K steps at a time.
 
 from __future__ import annotations
 
+from tsconv.data.calendar import infer_season
+from tsconv.data.panel import Panel
 from tsconv.errors import InputError
 from tsconv.layers.distribution_head import DISTRIBUTIONS, NLL_LOSSES
 from tsconv.models import MODELS, check_model_options
@@ -131,3 +133,32 @@ def training_loss(loss: str | None, model_options: dict) -> str:
             f"loss out. Received: loss={loss!r}"
         )
     return nll
+
+
+def check_panel_model(model: str, distribute: str, panel: Panel) -> None:
+    """Raises `InputError` for a model or distribution that cannot fit many series at once."""
+    if not panel.many:
+        return
+    if MODELS[model].needs_scaler:
+        raise InputError(
+            f"a global model learns from all series; {model!r} is a per-series rule "
+            "(every series is scored against the naive forecast anyway). Use conv, tcn, "
+            f"transformer or linear. Received: model={model!r}"
+        )
+    if distribute == "multiworker":
+        raise InputError(
+            "a many-series fit trains on one machine for now (--distribute none or mirrored)."
+        )
+
+
+def resolve_season(model: str, season: int | None, panel: Panel) -> int | None:
+    """The season a fit uses: `season`, or for seasonal naive the frequency's (required)."""
+    if model != "seasonal-naive":
+        return season
+    (series,) = panel.series.values()  # a per-series rule fits one series (check_panel_model)
+    season = season or infer_season(series.freq)
+    if season is None:
+        raise InputError(
+            f"cannot infer a season from the frequency {series.freq!r}; give one, e.g. --season 12."
+        )
+    return season

@@ -18,13 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tsconv.backtesting.backtest import (
-    DEFAULT_SAMPLES,
-    BacktestResult,
-    check_models,
-    check_refit,
-    run_backtest,
-)
+from tsconv.backtesting.backtest import DEFAULT_SAMPLES, BacktestResult, run_backtest
+from tsconv.backtesting.methods import check_models, check_refit
 from tsconv.backtesting.references import CLASSICAL
 from tsconv.data.panel import Panel, load_series_or_panel
 from tsconv.data.series import describe_span
