@@ -11,12 +11,13 @@ start to exit:
    `tsconv fit FILE --model tcn`, for datasets/msft.csv and datasets/co2_weekly.csv
    (target ≤ 2.5x on MSFT); and the same backtest with `--refit cold`: its time and
    whether warm starts change the TCN's MASE (goal: within 3% of cold refits).
-3. `tsconv compare datasets/msft.csv` with the default model list (naive, conv, tcn,
-   transformer): target under 5 minutes.
-4. darts' `TCNModel` on the same windows and epochs, when darts is installed
+3. darts' `TCNModel` on the same windows and epochs, when darts is installed
    (it needs PyTorch, which the `[bench]` extra does not pull in: off otherwise, said so).
 
-Run: python benchmarks/fit_speed.py   (about 25 minutes on 2 CPU cores)
+`tsconv compare datasets/msft.csv` with every default model is timed by
+`benchmarks/accuracy_backtest.py msft` (the same call, plus linear), not again here.
+
+Run: python benchmarks/fit_speed.py   (about 20 minutes on 2 CPU cores)
 Writes: benchmarks/results/fit_speed.md
 """
 
@@ -36,6 +37,8 @@ from results_file import write_results
 ROOT = Path(__file__).resolve().parents[1]
 MSFT = ROOT / "datasets" / "msft.csv"
 CO2 = ROOT / "datasets" / "co2_weekly.csv"
+# The options a file needs to load (CO2 has weeks without a reading).
+LOADING = {MSFT: (), CO2: ("--fill", "interpolate")}
 TSCONV = shutil.which("tsconv") or str(Path(sys.executable).parent / "tsconv")
 
 
@@ -90,8 +93,13 @@ def backtests(fit_seconds: dict) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for path in (MSFT, CO2):
-        fit_s = fit_seconds["tcn"] if path == MSFT else timed("fit", str(path), "--model", "tcn")[0]
-        common = ("backtest", str(path), "--model", "tcn", "--folds", "5", "--no-plot")
+        load = LOADING[path]
+        fit_s = (
+            fit_seconds["tcn"]
+            if path == MSFT
+            else timed("fit", str(path), *load, "--model", "tcn", "--runs-dir", "runs")[0]
+        )
+        common = ("backtest", str(path), *load, "--model", "tcn", "--folds", "5", "--no-plot")
         warm_s, warm = timed(*common, "--out", f"{path.stem}_warm.csv")
         print(f"backtest {path.name} warm: {warm_s:.1f} s", flush=True)
         cold_s, cold = timed(*common, "--refit", "cold", "--out", f"{path.stem}_cold.csv")
@@ -102,23 +110,6 @@ def backtests(fit_seconds: dict) -> list[str]:
             f"| {cold_s / fit_s:.2f} | {w:.3f} | {c:.3f} | {w / c:.3f} |"
         )
     return table
-
-
-def compare() -> list[str]:
-    s, report = timed("compare", str(MSFT), "--no-plot", "--out", "compare.csv")
-    print(f"compare: {s:.1f} s", flush=True)
-    lines = [
-        "| `tsconv compare datasets/msft.csv` (naive, conv, tcn, transformer; 5 folds, "
-        "warm refits) | wall s | target | met |",
-        "| --- | ---: | ---: | --- |",
-        f"| all models | {s:.1f} | < 300 | {'yes' if s < 300 else 'no'} |",
-        "",
-        "| model | MASE | seconds (all folds) |",
-        "| --- | ---: | ---: |",
-    ]
-    for m in report["models"]:
-        lines.append(f"| {m['model']} | {m['mase']['mean']:.3f} | {m.get('seconds', '')} |")
-    return lines
 
 
 def darts() -> list[str]:
@@ -135,7 +126,6 @@ def main() -> None:
     print("\n".join(fit_table), flush=True)
     backtest_table = backtests(fit_seconds)
     print("\n".join(backtest_table), flush=True)
-    compare_table = compare()
     body = "\n".join(
         [
             "Fits (one process each):",
@@ -147,9 +137,8 @@ def main() -> None:
             "",
             *backtest_table,
             "",
-            "Compare with the default model list:",
-            "",
-            *compare_table,
+            "`tsconv compare datasets/msft.csv` with the default models: see "
+            "`accuracy_msft.md` (total seconds, warm refits).",
             "",
             *darts(),
         ]
