@@ -43,9 +43,10 @@ LR_FACTOR = 0.5
 LR_PATIENCE = 2
 LR_SCHEDULE = f"halved after {LR_PATIENCE} epochs without a better validation loss"
 
-# Each model `train` compiled, with the settings it compiled for and the compiled model
-# (the model itself, or its sequence view): a warm fit with the same settings reuses the
-# compiled training step instead of tracing (and XLA-compiling) it again.
+# Each model `train` compiled, with the settings it compiled for and its sequence view
+# (None when the model itself was compiled: a value must not hold its key, or the model
+# would never be freed): a warm fit with the same settings reuses the compiled training
+# step instead of tracing (and XLA-compiling) it again.
 _COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -206,12 +207,12 @@ def train(
     compiled = _COMPILED.get(model) if warm and distribution_strategy is None else None
     with scope:
         if compiled is not None and compiled[0] == settings:
-            fitted = compiled[1]
+            fitted = compiled[1] or model
         else:
             fitted = sequence_view(model) if objective == "sequence" else model
             compile_for_training(fitted, loss, learning_rate, jit)
             if distribution_strategy is None:
-                _COMPILED[model] = (settings, fitted)
+                _COMPILED[model] = (settings, None if fitted is model else fitted)
                 if fitted.jit_compile and keras.backend.backend() == "tensorflow":
                     # XLA for the training step only: the validation pass is a few batches
                     # of another shape, whose XLA compile cost more than it ever saved
