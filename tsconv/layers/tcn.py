@@ -71,7 +71,7 @@ class TCNBlock(keras.layers.Layer):
         self.norm_1, self.norm_2 = self._norm("norm_1"), self._norm("norm_2")
         # Whole channels per window (SpatialDropout1D, as keras-tcn does), not single
         # values: `window` times fewer random numbers. Measured on MSFT (default TCN,
-        # 2 CPU cores): 2.3x the training windows/s of element-wise dropout, the same
+        # 2 CPU cores): 1.95x the training windows/s of element-wise dropout, the same
         # one-step error (benchmarks/results/tcn_profile.md, msft_one_step.md).
         self.dropout_1 = keras.layers.SpatialDropout1D(dropout, name="dropout_1")
         self.dropout_2 = keras.layers.SpatialDropout1D(dropout, name="dropout_2")

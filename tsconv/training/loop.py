@@ -35,7 +35,7 @@ LOSSES = {
 }
 OBJECTIVES = ("last", "sequence")
 # The learning-rate schedule: halve Adam's rate after 2 epochs without a better validation
-# loss. Measured with the default TCN (benchmarks/results/fit_speed.md, issue 20): on MSFT
+# loss. Measured with the default TCN (a one-off comparison, issue 20's note): on MSFT
 # 16 epochs instead of 18 to the same best validation loss (0.33976 against 0.33972);
 # on CO2 it never triggered in 30 epochs (still improving), the same fit. Halving after
 # 1 epoch (with patience 3) stopped MSFT at 14 epochs but 0.3% worse, and CO2 5% worse.
