@@ -15,6 +15,7 @@ from tsconv_cli.common import (
     VERBOSE,
     setup,
     split_list,
+    split_numbers,
     user_errors,
 )
 
@@ -43,7 +44,11 @@ TARGET = Annotated[str | None, typer.Option(help="Column to forecast [default: f
 TIME_COLUMN = Annotated[str | None, typer.Option(help="Time column [default: found].")]
 FILL = Annotated[str | None, typer.Option(help="Missing values: ffill, interpolate or drop.")]
 SEASON = Annotated[
-    int | None, typer.Option(help="Season length of seasonal naive [default: from the frequency].")
+    str | None,
+    typer.Option(
+        help="Season length(s) in steps, e.g. 48,336; the first is seasonal naive's "
+        "[default: the frequency's seasons the data support, else found in the data]."
+    ),
 ]
 EPOCHS = Annotated[int, typer.Option(help="Most epochs per fit (early stopping on validation).")]
 OBJECTIVE = Annotated[
@@ -172,7 +177,7 @@ def _run(chosen: list[str], **options) -> None:
             audit=options["audit"],
             samples=options["samples"],
             seed=options["seed"],
-            season=options["season"],
+            season=split_numbers(options["season"], "--season"),
             out=out,
             plot=out.with_suffix(".png") if options["plot"] else None,
             progress=show,

@@ -64,8 +64,11 @@ def fit(
         typer.Option(help="last, or sequence (every step predicts the next; tcn, transformer)."),
     ] = "last",
     season: Annotated[
-        int | None,
-        typer.Option(help="Season length for seasonal-naive [default: from the frequency]."),
+        str | None,
+        typer.Option(
+            help="Season length(s) in steps, e.g. 48,336, for seasonal-naive (the first) "
+            "[default: the frequency's seasons the data support, else found in the data]."
+        ),
     ] = None,
     filters: Annotated[int | None, typer.Option(help="conv, tcn: convolution filters.")] = None,
     kernel_size: Annotated[int | None, typer.Option(help="conv, tcn: kernel size.")] = None,
@@ -174,7 +177,7 @@ def fit(
             learning_rate=learning_rate,
             seed=seed,
             objective=objective,
-            season=season,
+            season=split_numbers(season, "--season"),
             strategy=strategy,
             output_steps=output_steps,
             model_options=given(

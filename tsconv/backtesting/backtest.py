@@ -24,10 +24,10 @@ from tsconv import metrics
 from tsconv.backtesting import folds as fold_rule
 from tsconv.backtesting.diagnostics import LATE_CORRELATION, best_lag, is_flat
 from tsconv.backtesting.leakage_audit import leakage_audit
-from tsconv.backtesting.methods import check_refit, make_methods
+from tsconv.backtesting.methods import check_models, check_refit, make_methods
 from tsconv.backtesting.references import CLASSICAL
-from tsconv.data.calendar import infer_season
 from tsconv.data.panel import Panel, as_panel
+from tsconv.data.seasons import Seasons, find_seasons
 from tsconv.data.series import Series
 from tsconv.errors import InputError
 from tsconv.rollout.sampling import DEFAULT_QUANTILES, check_sampling
@@ -77,6 +77,7 @@ class BacktestResult:
     audit: dict | None = None
     history: pd.Series | pd.DataFrame | None = None
     id_column: str | None = None
+    seasons: dict[str, Seasons] = field(default_factory=dict)
 
     def table(self) -> pd.DataFrame:
         """Per model: the mean and standard deviation of each metric, best MASE first.
@@ -130,7 +131,7 @@ def run_backtest(
     step: int | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
-    season: int | None = None,
+    season: int | Sequence[int] | None = None,
     audit: bool = False,
     progress: Callable[[str], None] | None = None,
     **forecaster_options,
@@ -162,8 +163,10 @@ def run_backtest(
             (tsconv models only; 0 for none).
         seed: seeds the sampling, and the models' training unless
             `forecaster_options` has its own `seed`.
-        season: season length of seasonal naive; default: from each series'
-            frequency (seasonal naive is left out when there is none).
+        season: the season length(s) (the first is seasonal naive's); default:
+            each series' own, found in its history before the first origin
+            (`tsconv.data.seasons.find_seasons`: the frequency's seasons the data
+            support, else the data's own; seasonal naive is left out when there is none).
         audit: also run the leakage audit (`leakage_audit`): it refits each fold
             once more, so it doubles the cost.
         progress: called with a line of text after each fold of each model.
@@ -185,9 +188,18 @@ def run_backtest(
     refit = check_refit(refit)
     forecaster_options.setdefault("seed", seed)
     panel = as_panel(data)
-    methods = make_methods(models, panel, season, forecaster_options, refit)
+    check_models(models, **forecaster_options)
     by_series = fold_rule.panel_fold_origins(panel, horizon, folds, step)
     origins = [{sid: int(o[k]) for sid, o in by_series.items()} for k in range(folds)]
+    # Seasons from the history before the first origin only: the references' season
+    # must not be chosen by the rows they are scored on.
+    seasons = {
+        sid: find_seasons(s.values[: origins[0][sid], 0], s.freq, season)
+        for sid, s in panel.series.items()
+    }
+    for sid, found in seasons.items():
+        logger.info("%s: %s", panel.label(sid) if panel.many else "series", found.describe())
+    methods = make_methods(models, panel, seasons, forecaster_options, refit)
     made, seconds = {}, {}
     for method in methods:
         started = time.perf_counter()
@@ -212,7 +224,8 @@ def run_backtest(
                 if sid in common:
                     rows.append((method.name, k, sid, cut[sid], *made[method.name][k][sid]))
     result = _score(panel, rows, horizon, folds, refit, seconds, origins[0])
-    result.notes = _diagnose(panel, rows, horizon, season)
+    result.seasons = seasons
+    result.notes = _diagnose(panel, rows, horizon, seasons)
     if audit:
         result.audit = leakage_audit(panel, methods, origins, horizon, refit, samples, seed, made)
     return result
@@ -281,12 +294,13 @@ def _score(panel: Panel, rows, horizon, folds, refit, seconds, first_origins) ->
     )
 
 
-def _diagnose(panel: Panel, rows, horizon, season) -> list[str]:
+def _diagnose(panel: Panel, rows, horizon, seasons: dict[str, Seasons]) -> list[str]:
     """Flat and late forecasts of the tsconv models, counted over folds (and series), in words.
 
     Late: the forecast's changes correlate best (at least `LATE_CORRELATION`)
     with those of the `horizon` steps before the origin. Not checked when the
-    horizon is a whole number of seasons, where that is what a good forecast does.
+    horizon is a whole number of one of the series' seasons, where that is what
+    a good forecast does.
     """
     flat, late, made = {}, {}, {}
     for name, _, sid, origin, point, _ in rows:
@@ -300,8 +314,8 @@ def _diagnose(panel: Panel, rows, horizon, season) -> list[str]:
         flat[name] += is_flat(point, metrics.naive_scale(target[:origin]))
         # When the horizon is whole seasons, the truth itself repeats `horizon` steps late:
         # a good seasonal forecast would match there too, so the check cannot tell.
-        m = season or infer_season(series.freq)
-        if origin >= horizon and not (m and horizon % m == 0):
+        whole = any(horizon % m == 0 for m in seasons[sid].lengths)
+        if origin >= horizon and not whole:
             truth = target[origin - horizon : origin + horizon]  # horizon before, horizon after
             lag = best_lag(point, truth, horizon)
             late[name] += lag is not None and lag[0] == horizon and lag[1] >= LATE_CORRELATION

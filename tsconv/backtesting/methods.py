@@ -12,8 +12,8 @@ import logging
 from collections.abc import Sequence
 
 from tsconv.backtesting.references import CLASSICAL, classical_forecast
-from tsconv.data.calendar import infer_season
 from tsconv.data.panel import Panel
+from tsconv.data.seasons import Seasons
 from tsconv.errors import InputError
 from tsconv.forecasters.forecaster import Forecaster
 from tsconv.models import MODELS
@@ -143,20 +143,24 @@ def check_models(models: Sequence[str], **forecaster_options) -> None:
             Forecaster(model=name, **forecaster_options)
 
 
-def make_methods(models: Sequence[str], panel: Panel, season, options: dict, refit: str) -> list:
-    """The backtest's methods: the textbook references (seasonal naive where every series
-    has a season), then each tsconv model once, in order."""
+def make_methods(
+    models: Sequence[str], panel: Panel, seasons: dict[str, Seasons], options: dict, refit: str
+) -> list:
+    """The backtest's methods: the textbook references (seasonal naive, with each series'
+    primary season, where every series has one), then each tsconv model once, in order."""
     check_models(models, **options)
-    seasons = {sid: season or infer_season(s.freq) for sid, s in panel.series.items()}
+    primary = {sid: found.primary for sid, found in seasons.items()}
     methods = []
     for name in CLASSICAL:
-        if name == "seasonal-naive" and None in seasons.values():
-            freq = next(s.freq for sid, s in panel.series.items() if seasons[sid] is None)
+        if name == "seasonal-naive" and None in primary.values():
+            freq = next(s.freq for sid, s in panel.series.items() if primary[sid] is None)
             logger.warning(
-                "no season for frequency %r: seasonal naive left out (give --season)", freq
+                "no season for frequency %r, and none found in the data: seasonal naive "
+                "left out (give --season)",
+                freq,
             )
             continue
-        methods.append(ReferenceMethod(name, seasons))
+        methods.append(ReferenceMethod(name, primary))
     for name in dict.fromkeys(models):  # in order, once each
         if name not in CLASSICAL:
             methods.append(ForecasterMethod(name, dict(options), refit))

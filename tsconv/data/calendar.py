@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from tsconv.arguments import check_horizon
+from tsconv.data.seasons import calendar_seasons
 
 # Business-daily data misses holidays; below this share of business days present
 # the data is treated as irregular rather than as business days with gaps.
@@ -91,20 +92,14 @@ def future_index(last: object, freq: str | None, horizon: int) -> pd.Index:
     return pd.date_range(start=pd.Timestamp(last), periods=horizon + 1, freq=freq)[1:]
 
 
-# The usual season of each frequency: a week of business days, a year of weeks, …
-SEASONS = {"B": 5, "D": 7, "W": 52, "MS": 12, "ME": 12, "M": 12, "QS": 4, "QE": 4, "Q": 4, "h": 24}
-
-
 def infer_season(freq: str | None) -> int | None:
-    """The natural season length of a frequency, or None when there is none.
+    """The shortest season a frequency suggests (`seasons.calendar_seasons`), or None.
+
+    The data may disagree: `tsconv.data.seasons.find_seasons` checks them.
 
     Example:
-    >>> infer_season("W-SAT"), infer_season("MS"), infer_season(None)
-    (52, 12, None)
+    >>> infer_season("W-SAT"), infer_season("MS"), infer_season("30min"), infer_season(None)
+    (52, 12, 48, None)
     """
-    if freq is None:
-        return None
-    base = freq.split("-")[0]
-    if freq[:1].isdigit():  # "2D" and the like: no natural season
-        return None
-    return SEASONS.get(base)
+    suggested = calendar_seasons(freq)
+    return suggested[0] if suggested else None

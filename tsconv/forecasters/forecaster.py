@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import keras
@@ -35,6 +36,7 @@ from tsconv.forecasters.options import (
     resolve_output_steps,
     resolve_season,
     training_loss,
+    training_seasons,
 )
 from tsconv.forecasters.scoring import heldout_residuals, mae_ratio, score_one_step
 from tsconv.models import BASELINES, MODELS, build_model
@@ -95,8 +97,11 @@ class Forecaster(ForecastingMixin):
         objective: `"last"` (the last position predicts the next step) or
             `"sequence"` (every position i predicts step i + 1; `tcn` and
             `transformer` only).
-        season: season length for `"seasonal-naive"`; default: inferred from
-            the frequency (5 for business days, 52 for weeks, 12 for months, …).
+        season: season length(s) in steps (`48` or `[48, 336]`; the first is
+            seasonal naive's); default: for `"seasonal-naive"`, the season the
+            training rows support among the frequency's (24 and 168 for hours,
+            5 for business days, 52 for weeks, 12 for months, …) or found in
+            them (`tsconv.data.seasons.find_seasons`).
         strategy: `"recursive"` (forecast one step, feed it back) or `"direct"`
             (the model forecasts `output_steps` at once; neural models only).
         output_steps: target steps per model call: 1 for the recursive
@@ -125,6 +130,8 @@ class Forecaster(ForecastingMixin):
         scalers_: the `StandardScaler` of each series (fitted on its training rows), by id.
         scaler_: the scaler, when the forecaster was fitted on one series.
         transform_: the resolved transform name.
+        seasons_: each series' `Seasons`, found in its training rows (after `fit`;
+            a run records them in `data_["seasons"]`).
         skipped_: ids of the series too short to train on (a panel's).
         metrics_: one-step errors of the model and of the naive forecast per
             split; for many series, per series and a summary
@@ -162,7 +169,7 @@ class Forecaster(ForecastingMixin):
         test_fraction: float = 0.1,
         model_options: dict | None = None,
         objective: str = "last",
-        season: int | None = None,
+        season: int | Sequence[int] | None = None,
         strategy: str = "recursive",
         output_steps: int | None = None,
         verbose: int = 0,
@@ -280,7 +287,9 @@ class Forecaster(ForecastingMixin):
             self.season,
         )
         self.scalers_ = {sid: p.scaler for sid, p in prepared.items()}
-        self.season_ = resolve_season(self.model, self.season, panel)
+        ends = {sid: p.train_end for sid, p in prepared.items()}
+        self.seasons_ = training_seasons(panel, ends, self.season)
+        self.season_ = resolve_season(self.model, self.season, self.seasons_, self.window)
         if backup_dir is not None and self.distribute == "multiworker":
             raise InputError("backups and --resume do not cover --distribute multiworker yet.")
         # (windows of all series, window, channels): one set, gathered per batch from the views
@@ -321,9 +330,13 @@ class Forecaster(ForecastingMixin):
                 plain = self._build(channels)
             plain.set_weights(self.model_.get_weights())
             self.model_ = plain
-        self.metrics_, self.predictions_ = score_one_step(self.model_, prepared, splits, panel)
+        primary = {sid: found.primary for sid, found in self.seasons_.items()}
+        self.metrics_, self.predictions_ = score_one_step(
+            self.model_, prepared, splits, panel, primary
+        )
         self.residuals_ = heldout_residuals(self.model_, splits["validation"])
         self.data_ = describe_prepared(panel, prepared)
+        self.data_["seasons"] = {sid: f.to_dict() for sid, f in self.seasons_.items()}
         keep = max(CONTEXT_ROWS, self.window + 1)
         frames = {sid: panel.series[sid].frame.iloc[-keep:] for sid in prepared}
         self.context_ = long_format(frames, panel.id_column) if panel.many else frames[panel.target]

@@ -9,8 +9,11 @@ A horizon longer than K rolls out K steps at a time.
 
 from __future__ import annotations
 
-from tsconv.data.calendar import infer_season
+import logging
+from collections.abc import Sequence
+
 from tsconv.data.panel import Panel
+from tsconv.data.seasons import Seasons, check_seasons, find_seasons
 from tsconv.errors import InputError
 from tsconv.layers.distribution_head import DISTRIBUTIONS, NLL_LOSSES
 from tsconv.models import MODELS, check_model_options
@@ -20,6 +23,8 @@ from tsconv.preprocessing.windowing import check_output_steps
 STRATEGIES = ("recursive", "direct")
 # Target steps per model call of the direct strategy when none is given.
 DIRECT_OUTPUT_STEPS = 30
+
+logger = logging.getLogger(__name__)
 
 
 def check_model(model: str, model_options: dict, objective: str) -> None:
@@ -39,12 +44,9 @@ def check_model(model: str, model_options: dict, objective: str) -> None:
         )
 
 
-def check_season(season: int | None) -> None:
-    """Raises `InputError` unless `season` is None or a positive integer."""
-    if season is not None and (
-        isinstance(season, bool) or not isinstance(season, int) or season < 1
-    ):
-        raise InputError(f"season must be a positive integer. Received: season={season!r}")
+def check_season(season: int | Sequence[int] | None) -> None:
+    """Raises `InputError` unless `season` is None, a positive integer or a list of them."""
+    check_seasons(season)
 
 
 def check_transform(transform: str) -> None:
@@ -151,14 +153,41 @@ def check_panel_model(model: str, distribute: str, panel: Panel) -> None:
         )
 
 
-def resolve_season(model: str, season: int | None, panel: Panel) -> int | None:
-    """The season a fit uses: `season`, or for seasonal naive the frequency's (required)."""
+def resolve_season(
+    model: str, season: int | Sequence[int] | None, seasons: dict[str, Seasons], window: int
+) -> int | None:
+    """The season a run records as its option: the first given, or for seasonal naive the
+    primary of its series' seasons (`find_seasons`; required, and at most `window`
+    steps, else the longest supported one that fits)."""
     if model != "seasonal-naive":
-        return season
-    (series,) = panel.series.values()  # a per-series rule fits one series (check_panel_model)
-    season = season or infer_season(series.freq)
-    if season is None:
+        given = check_seasons(season)
+        return given[0] if given else None
+    (found,) = seasons.values()  # a per-series rule fits one series
+    logger.info("seasonal naive: %s", found.describe())
+    if found.primary is None:
         raise InputError(
-            f"cannot infer a season from the frequency {series.freq!r}; give one, e.g. --season 12."
+            "no season: the frequency suggests none and the data show none; "
+            "give one, e.g. --season 12."
         )
-    return season
+    fitting = [m for m in found.lengths if m <= window]
+    if not fitting:
+        raise InputError(
+            f"seasonal naive's season {found.primary} is longer than the window ({window}); "
+            f"use --window {found.primary} or more, or a shorter --season."
+        )
+    return found.primary if found.primary <= window else max(fitting)
+
+
+def training_seasons(panel: Panel, train_ends: dict[str, int], season) -> dict[str, Seasons]:
+    """Each series' seasons (`find_seasons`), from its training rows only.
+
+    Args:
+        panel: the data.
+        train_ends: per series, the end of its training part in transformed rows
+            (`Prepared.train_end`): level rows `0 .. train_end` are the training rows.
+        season: the given season(s), or None.
+    """
+    return {
+        sid: find_seasons(panel.series[sid].values[: end + 1, 0], panel.series[sid].freq, season)
+        for sid, end in train_ends.items()
+    }

@@ -28,7 +28,11 @@ MAX_RESIDUALS = 5000
 
 
 def score_one_step(
-    model: keras.Model, prepared: dict[str, Prepared], splits: dict[str, Windows], panel: Panel
+    model: keras.Model,
+    prepared: dict[str, Prepared],
+    splits: dict[str, Windows],
+    panel: Panel,
+    seasons: dict[str, int | None] | None = None,
 ) -> tuple[dict, pd.DataFrame]:
     """Scores the model's one-step forecasts on every series' validation and test windows.
 
@@ -37,10 +41,13 @@ def score_one_step(
         prepared: each series prepared (`tsconv.preprocessing.prepare_panel`).
         splits: the windows of all series per split (`stack_windows`).
         panel: the data, for the times of each series.
+        seasons: each series' season (None: none), for the seasonal-naive forecast.
 
     Returns:
         `(metrics, predictions)`. For one series: per split `{"windows",
-        "span", "model": {mae, rmse, mape}, "naive": {…}}`, and predictions
+        "span", "model": {mae, rmse, mape}, "naive": {…}}` (and, for a series
+        with a season m, `"seasonal_naive": {…}` — the level m steps before each
+        target — and `"season": m`), and predictions
         indexed by target time with `split`, `actual`, `model`, `naive`.
         For many: per split `{"windows", "span", "summary": {mae_ratio_mean,
         mae_ratio_median, beats_naive, series}, "series": {id: {"windows",
@@ -68,6 +75,11 @@ def score_one_step(
             when = panel.series[sid].index[1:][w.target_rows]  # transformed row j is level row j+1
             model_errors, naive_errors = point_errors(truth, predicted), point_errors(truth, naive)
             per_series[sid] = {"windows": len(w), "model": model_errors, "naive": naive_errors}
+            m = (seasons or {}).get(sid)
+            if m and len(w) and int(w.target_rows.min()) >= m:
+                # Level row j + 1 is the target; the level m steps before it is row j + 1 - m.
+                seasonal = data.actual[w.target_rows - m]
+                per_series[sid].update(seasonal_naive=point_errors(truth, seasonal), season=m)
             if naive_errors["mae"] > 0:
                 ratios.append(model_errors["mae"] / naive_errors["mae"])
             times.append(when)

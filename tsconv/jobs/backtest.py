@@ -40,6 +40,8 @@ SHOWN = (
 )
 # Series listed in a many-series backtest's per-series table.
 LISTED_SERIES = 12
+# Series whose seasons the summary names (the JSON has all).
+SEASONS_SHOWN = 3
 
 
 REFIT_WORDS = {
@@ -66,6 +68,15 @@ class BacktestReport:
     plot: Path | None
     series: int = 1
 
+    def _seasons(self) -> list[str]:
+        """The seasons found before the first origin: one line (the first few of many)."""
+        found = self.result.seasons
+        if not self.result.id_column:
+            return [f"{one.describe()}, before the first origin" for one in found.values()]
+        shown = [f"{sid}: {one.describe()}" for sid, one in list(found.items())[:SEASONS_SHOWN]]
+        more = f" … {len(found) - SEASONS_SHOWN} more" if len(found) > SEASONS_SHOWN else ""
+        return [f"seasons before the first origin — {'; '.join(shown)}{more}"]
+
     def summary(self) -> str:
         """The ranked table (mean ± spread over folds), the verdict against naive, notes, files."""
         r = self.result
@@ -79,6 +90,7 @@ class BacktestReport:
             f"{r.horizon} steps, {span}, models {how}",
             f"mean ± std over {over}; MASE is scaled by the one-step naive error before each "
             "origin",
+            *self._seasons(),
         ]
         shown = [(m, h, f) for m, h, f in SHOWN if (m, "mean") in table.columns]
         cells = [["rank", "model", *[h for _, h, _ in shown], "MASE/naive", "seconds"]]
@@ -172,6 +184,7 @@ class BacktestReport:
             "source": self.source,
             "target": self.target,
             "series": self.series,
+            "seasons": {sid: found.to_dict() for sid, found in r.seasons.items()},
             "mase_per_series": per_series,
             "horizon": r.horizon,
             "folds": r.folds,
@@ -200,7 +213,7 @@ def backtest_csv(
     audit: bool = False,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
-    season: int | None = None,
+    season: int | Sequence[int] | None = None,
     out: str | os.PathLike | None = "backtest.csv",
     plot: str | os.PathLike | None = "backtest.png",
     progress: Callable[[str], None] | None = None,

@@ -120,10 +120,14 @@ def _errors(metrics: dict) -> list[str]:
     for split in ("validation", "test"):
         m = metrics[split]
         lines.append(f"one-step error, {split} ({m['windows']:,} windows, {m['span']}):")
-        lines.append(f"  {'':6} {'MAE':>10} {'RMSE':>10} {'MAPE':>8}")
-        for who in ("model", "naive"):
+        rows = {"model": "model", "naive": "naive"}
+        if "seasonal_naive" in m:
+            rows["seasonal_naive"] = f"seasonal naive ({m['season']})"
+        width = max(len(label) for label in rows.values())
+        lines.append(f"  {'':{width}} {'MAE':>10} {'RMSE':>10} {'MAPE':>8}")
+        for who, label in rows.items():
             e = m[who]
-            lines.append(f"  {who:6} {e['mae']:10.4g} {e['rmse']:10.4g} {e['mape']:7.3f}%")
+            lines.append(f"  {label:{width}} {e['mae']:10.4g} {e['rmse']:10.4g} {e['mape']:7.3f}%")
     ratio = mae_ratio(metrics)
     if ratio < 0.995:
         verdict = "beats"
@@ -135,6 +139,13 @@ def _errors(metrics: dict) -> list[str]:
         f"test MAE model/naive = {ratio:.3f}: the model {verdict} "
         "the naive forecast (tomorrow = today)."
     )
+    test = metrics["test"]
+    if "seasonal_naive" in test and test["seasonal_naive"]["mae"] > 0:
+        seasonal = test["model"]["mae"] / test["seasonal_naive"]["mae"]
+        lines.append(
+            f"test MAE model/seasonal naive = {seasonal:.3f} (the level {test['season']} "
+            "steps before)."
+        )
     return lines
 
 

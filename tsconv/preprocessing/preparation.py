@@ -14,6 +14,7 @@ import numpy as np
 
 from tsconv.data.calendar import infer_season
 from tsconv.data.panel import Panel
+from tsconv.data.seasons import check_seasons
 from tsconv.errors import InputError
 from tsconv.preprocessing import transforms
 from tsconv.preprocessing.scaling import StandardScaler
@@ -169,7 +170,7 @@ def prepare_panel(
                 val_fraction,
                 test_fraction,
                 output_steps=output_steps,
-                season=season or infer_season(series.freq),
+                season=check_seasons(season)[0] if season else infer_season(series.freq),
             )
         except InputError:
             if not panel.many:
