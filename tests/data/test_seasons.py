@@ -115,7 +115,7 @@ def test_hourly_temperatures_have_a_day_and_no_week():
     found = find_seasons(series.values[:, 0], series.freq)
     assert series.freq == "h"
     assert found.lengths == (24,)
-    assert found.strength[24] > 0.9 and found.strength[168] < 0.05  # weather has no week
+    assert found.strength[24] > 0.9 and found.strength[168] < 0.05  # temperatures have no week
 
 
 def test_the_half_hourly_load_has_a_day_and_a_week():
