@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+from results_file import write_results
 
 import tsconv
-from results_file import write_results
 from tsconv.data.seasons import MIN_STRENGTH, calendar_seasons, find_seasons
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def main() -> None:
         "A season is kept when its cross-validated seasonal strength reaches "
         f"{MIN_STRENGTH} (each longer season measured beyond the shorter kept ones); "
         "candidates beyond the calendar's are the peaks of the changes' autocorrelation, "
-        "tried only when no calendar season holds. \"calendar, unconfirmed\": the data "
+        'tried only when no calendar season holds. "calendar, unconfirmed": the data '
         "support none, and the frequency's shortest season is kept for seasonal naive."
     )
     write_results("seasons", "Seasons found in the embedded datasets", "\n".join(lines), about)
