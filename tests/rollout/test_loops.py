@@ -53,7 +53,7 @@ def test_compiled_rollout_equals_the_eager_loop(name):
     expected = recursive_rollout(model, context, horizon=12)
     cache = {}
     got = compiled_rollout(model, context, horizon=12, cache=cache)
-    assert got.shape == (3, 12) and set(cache) == {(12, True, uses_cache(model))}
+    assert got.shape == (3, 12) and set(cache) == {(12, True, uses_cache(model), 0)}
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
     # A single series (2-D context) through the cached loop agrees too.
     again = compiled_rollout(model, context[1], 12, cache=cache)

@@ -114,6 +114,37 @@ def make_windows(values: np.ndarray, window: int, output_steps: int = 1) -> Wind
     return Windows(inputs, targets, np.arange(window, window + n), output_steps, sequence_targets)
 
 
+def lead_known(known: np.ndarray) -> np.ndarray:
+    """Known-in-advance values `(rows + 1, k)` → the model's columns `(rows, k)`.
+
+    The rule for inputs known in advance (calendar features, a planned
+    price): row `t` of the model's input carries the known value of row
+    `t + 1`, the step forecast from it — so the window that predicts a step
+    sees that step's calendar and the window's own row `t` never needs a value
+    after it. The caller gives one row more than the series has: the first
+    step after its end (the first forecast step; when it is not known, as for a
+    user column at fit time, repeat the last row: training never reads it,
+    because the last row is only ever a target).
+
+    Args:
+        known: `(rows + 1, k)` values of rows `0 … rows`.
+
+    Returns:
+        `(rows, k)`: row `t` holds `known[t + 1]` (a view).
+
+    Example:
+    >>> lead_known(np.arange(4.0)[:, None])[:, 0].tolist()
+    [1.0, 2.0, 3.0]
+    """
+    known = np.asarray(known)
+    if known.ndim != 2 or len(known) < 1:
+        raise InputError(
+            "known values must be (rows + 1, k) with at least one row. "
+            f"Received: shape={known.shape}"
+        )
+    return known[1:]
+
+
 def check_output_steps(output_steps: int) -> None:
     """Raises `InputError` unless `output_steps` (target steps per model call) is a positive int."""
     if (

@@ -9,7 +9,11 @@ loop it is tested against.
 A model forecasts `output_steps` values per call: 1 for the recursive
 strategy, K for the direct one, whose horizon then rolls out K steps at a
 time. Channel 0 is the target; other channels (features) have no forecast of
-their own and are held at their last observed value.
+their own and are held at their last observed value — except the last `k`
+channels when `future` gives them: values known in advance (calendar
+features, planned inputs), set in each column appended after a step
+(`tsconv.preprocessing.windowing.lead_known` says which step's value a
+column carries).
 """
 
 from __future__ import annotations
@@ -62,8 +66,34 @@ def draw(output, noise, distribution: bool):
     return output + noise
 
 
+def check_future(future, batch: int, horizon: int, channels: int, single: bool):
+    """`future` as float32 `(batch, horizon, k)` (None stays None), or `ValueError`."""
+    if future is None:
+        return None
+    future = np.asarray(future, dtype=np.float32)
+    if single and future.ndim == 2:
+        future = future[None]  # (1, horizon, k)
+    if future.ndim != 3 or future.shape[:2] != (batch, horizon) or future.shape[2] >= channels:
+        raise ValueError(
+            f"future must have shape (batch, horizon, k) = ({batch}, {horizon}, k) with "
+            f"k < {channels} channels (the target is never known in advance). "
+            f"Received: shape={future.shape}"
+        )
+    return future
+
+
+def pad_steps(values: np.ndarray, steps: int) -> np.ndarray:
+    """`(batch, horizon, …)` → `(batch, steps, …)` by repeating the last step (never read)."""
+    extra = steps - values.shape[1]
+    return np.concatenate([values, np.repeat(values[:, -1:], extra, axis=1)], axis=1)
+
+
 def recursive_rollout(
-    model: keras.Model, context: np.ndarray, horizon: int, noise: np.ndarray | None = None
+    model: keras.Model,
+    context: np.ndarray,
+    horizon: int,
+    noise: np.ndarray | None = None,
+    future: np.ndarray | None = None,
 ) -> np.ndarray:
     """Forecasts `horizon` steps by feeding each forecast back in (eager loop).
 
@@ -72,6 +102,9 @@ def recursive_rollout(
         context: `(window, channels)` or `(batch, window, channels)` last observed windows.
         horizon: steps to forecast, at least 1.
         noise: optional `(batch, horizon)` values drawn into each step (see `draw`).
+        future: optional `(batch, horizon, k)` (`(horizon, k)` for a 2-D context):
+            the last `k` channels of the column appended after each step, known
+            in advance (step `s`'s column carries step `s + 1`'s value).
 
     Returns:
         `(batch, horizon)` forecasts of channel 0 (`(horizon,)` for a 2-D context).
@@ -86,6 +119,9 @@ def recursive_rollout(
     calls = -(-horizon // k)
     noise = np.zeros((len(x), horizon)) if noise is None else np.asarray(noise)
     noise = np.pad(noise.astype(np.float32), ((0, 0), (0, calls * k - horizon)))
+    future = check_future(future, len(x), horizon, x.shape[2], single)
+    if future is not None:
+        future = pad_steps(future, calls * k)  # (batch, calls * k, known)
     path = np.empty((len(x), calls * k), dtype=np.float32)
     for call in range(calls):
         chunk = slice(call * k, (call + 1) * k)
@@ -94,6 +130,8 @@ def recursive_rollout(
         path[:, chunk] = y
         new = np.repeat(x[:, -1:, :], k, axis=1)  # (batch, k, channels): features persist
         new[:, :, 0] = y
+        if future is not None:
+            new[:, :, -future.shape[2] :] = future[:, chunk]
         x = np.concatenate([x[:, k:], new], axis=1)  # slide by k steps
     path = path[:, :horizon]
     return path[0] if single else path
@@ -138,11 +176,12 @@ class _RolloutLoop(keras.Model):
     Internal and never saved (it holds another model), hence not registered serializable.
     """
 
-    def __init__(self, model: keras.Model, horizon: int, cached: bool, **kwargs):
+    def __init__(self, model: keras.Model, horizon: int, cached: bool, known: int = 0, **kwargs):
         super().__init__(**kwargs)
         self.model = model
         self.horizon = horizon
         self.cached = cached
+        self.known = known  # trailing channels given by inputs["future"]
         self.steps = output_steps(model)
         self.calls = -(-horizon // self.steps)
         self.distribution = has_distribution(model)
@@ -150,15 +189,19 @@ class _RolloutLoop(keras.Model):
     def call(self, inputs):
         context = inputs["context"]  # (batch, window, channels)
         noise = inputs["noise"]  # (batch, calls, steps)
-        features = context[:, -1:, 1:]  # (batch, 1, channels - 1): held at their last value
-        features = ops.repeat(features, self.steps, axis=1)  # (batch, steps, channels - 1)
+        held = context.shape[-1] - self.known
+        features = context[:, -1:, 1:held]  # (batch, 1, held - 1): held at their last value
+        features = ops.repeat(features, self.steps, axis=1)  # (batch, steps, held - 1)
         output, state = stream_start(self.model, context, self.cached)
         y = draw(output, noise[:, 0], self.distribution)  # (batch, steps)
         path = ops.pad(y[:, None, :], ((0, 0), (0, self.calls - 1), (0, 0)))
 
         def step(i, carry):
             y, state, path = carry
-            columns = ops.concatenate([y[:, :, None], features], axis=-1)  # (batch, steps, ch)
+            parts = [y[:, :, None], features]
+            if self.known:  # the known values of the columns after call i - 1's steps
+                parts.append(ops.take(inputs["future"], i - 1, axis=1))  # (batch, steps, known)
+            columns = ops.concatenate(parts, axis=-1)  # (batch, steps, channels)
             output, state = stream_step(self.model, columns, state, self.cached)
             at = ops.one_hot(i, self.calls, dtype=path.dtype)[None, :, None]  # (1, calls, 1)
             y = draw(output, ops.sum(noise * at, axis=1), self.distribution)
@@ -178,6 +221,7 @@ def compiled_rollout(
     jit_compile: bool = True,
     noise: np.ndarray | None = None,
     cached: bool | None = None,
+    future: np.ndarray | None = None,
 ) -> np.ndarray:
     """`recursive_rollout` as one compiled computation, incremental where the model allows.
 
@@ -202,6 +246,9 @@ def compiled_rollout(
             the point (mean) path.
         cached: use the model's stream cache (default: when it supports one);
             `False` recomputes every window.
+        future: as `recursive_rollout`: known-in-advance values of the last
+            channels, one row per appended column; the cached and uncached loops
+            carry them alike.
 
     Returns:
         As `recursive_rollout`.
@@ -232,14 +279,20 @@ def compiled_rollout(
             f"noise must have shape (batch, horizon) = {(len(x), horizon)}. "
             f"Received: shape={noise.shape}"
         )
+    future = check_future(future, len(x), horizon, x.shape[2], single)
+    known = 0 if future is None else future.shape[2]
     loops = {} if cache is None else cache
-    key = (int(horizon), bool(jit_compile), bool(cached))
+    key = (int(horizon), bool(jit_compile), bool(cached), known)
     if key not in loops:
-        loop = _RolloutLoop(model, int(horizon), bool(cached), name="rollout_loop")
+        loop = _RolloutLoop(model, int(horizon), bool(cached), known, name="rollout_loop")
         loop.compile(jit_compile=jit_compile)
         loops[key] = loop
     loop = loops[key]
     noise = np.pad(noise, ((0, 0), (0, loop.calls * loop.steps - horizon)))
     noise = noise.reshape(len(x), loop.calls, loop.steps)  # (batch, calls, steps)
-    path = keras.ops.convert_to_numpy(loop.predict_on_batch({"context": x, "noise": noise}))
+    inputs = {"context": x, "noise": noise}
+    if known:
+        future = pad_steps(future, loop.calls * loop.steps)
+        inputs["future"] = future.reshape(len(x), loop.calls, loop.steps, known)
+    path = keras.ops.convert_to_numpy(loop.predict_on_batch(inputs))
     return path[0] if single else path
