@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 
 from tsconv_cli.common import (
+    CALENDAR_HELP,
     DEBUG,
     OUTPUT_STEPS,
     QUIET,
     VERBOSE,
+    calendar_option,
     setup,
     split_list,
     split_numbers,
@@ -50,6 +52,7 @@ SEASON = Annotated[
         "[default: the frequency's seasons the data support, else found in the data]."
     ),
 ]
+CALENDAR = Annotated[str | None, typer.Option(help=CALENDAR_HELP)]
 EPOCHS = Annotated[int, typer.Option(help="Most epochs per fit (early stopping on validation).")]
 OBJECTIVE = Annotated[
     str, typer.Option(help="last, or sequence (every step predicts the next; tcn, transformer).")
@@ -101,6 +104,7 @@ def backtest(
     id_column: ID_COLUMN = None,
     wide: WIDE = False,
     season: SEASON = None,
+    calendar: CALENDAR = None,
     epochs: EPOCHS = 30,
     objective: OBJECTIVE = "last",
     strategy: STRATEGY = "recursive",
@@ -139,6 +143,7 @@ def compare(
     id_column: ID_COLUMN = None,
     wide: WIDE = False,
     season: SEASON = None,
+    calendar: CALENDAR = None,
     epochs: EPOCHS = 30,
     objective: OBJECTIVE = "last",
     strategy: STRATEGY = "recursive",
@@ -178,6 +183,7 @@ def _run(chosen: list[str], **options) -> None:
             samples=options["samples"],
             seed=options["seed"],
             season=split_numbers(options["season"], "--season"),
+            calendar=calendar_option(options["calendar"]),
             out=out,
             plot=out.with_suffix(".png") if options["plot"] else None,
             progress=show,

@@ -101,6 +101,20 @@ def split_numbers(text: str | None, option: str, kind: type = int) -> list | Non
         raise typer.Exit(2) from None
 
 
+def calendar_option(text: str | None) -> str | list[int] | None:
+    """`--calendar`: `auto`, `none` (or left out) or season lengths like `48,336`."""
+    if text is None or text.strip().lower() in ("auto", "none"):
+        return None if text is None else text.strip().lower()
+    return split_numbers(text, "--calendar")
+
+
+CALENDAR_HELP = (
+    "Calendar features known in advance: auto (Fourier terms of --season, else of the "
+    "frequency's seasons: 48,336 for half-hours, 7,365 for days, 12 for months), none, or "
+    "season lengths like 48,336 [default: none]."
+)
+
+
 def given(**options) -> dict:
     """The options the user set (not None): model options differ between models."""
     return {name: value for name, value in options.items() if value is not None}

@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 
 from tsconv_cli.common import (
+    CALENDAR_HELP,
     DEBUG,
     JSON,
     OUTPUT_STEPS,
     QUIET,
     VERBOSE,
+    calendar_option,
     given,
     setup,
     show,
@@ -70,6 +72,7 @@ def fit(
             "[default: the frequency's seasons the data support, else found in the data]."
         ),
     ] = None,
+    calendar: Annotated[str | None, typer.Option(help=CALENDAR_HELP)] = None,
     filters: Annotated[int | None, typer.Option(help="conv, tcn: convolution filters.")] = None,
     kernel_size: Annotated[int | None, typer.Option(help="conv, tcn: kernel size.")] = None,
     dilations: Annotated[
@@ -178,6 +181,7 @@ def fit(
             seed=seed,
             objective=objective,
             season=split_numbers(season, "--season"),
+            calendar=calendar_option(calendar),
             strategy=strategy,
             output_steps=output_steps,
             model_options=given(

@@ -4,7 +4,12 @@ import keras
 import numpy as np
 import pytest
 
-from tsconv.models import CausalConvForecaster, LinearForecaster, TCNForecaster
+from tsconv.models import (
+    CausalConvForecaster,
+    LinearForecaster,
+    TCNForecaster,
+    TransformerForecaster,
+)
 from tsconv.rollout.loops import compiled_rollout, recursive_rollout, uses_cache
 
 pytestmark = pytest.mark.portable
@@ -16,6 +21,9 @@ MODELS = {
     "conv": lambda k=1: CausalConvForecaster(WINDOW, num_features=4, filters=4, output_steps=k),
     "tcn": lambda k=1: TCNForecaster(WINDOW, num_features=4, filters=4, output_steps=k),
     "linear": lambda k=1: LinearForecaster(WINDOW, num_features=4),
+    "transformer": lambda k=1: TransformerForecaster(
+        WINDOW, num_features=4, model_dim=8, num_heads=2, output_steps=k
+    ),
 }
 
 
@@ -44,12 +52,14 @@ def test_cached_and_uncached_rollouts_carry_known_values_alike(name):
     np.testing.assert_allclose(held[:, 0], expected[:, 0], rtol=1e-5)  # step 1: the context's
 
 
-@pytest.mark.parametrize("name", ["conv", "tcn"])
+@pytest.mark.parametrize("name", sorted(MODELS))
 def test_a_known_value_changes_no_step_before_its_own(name):
     """Changing the known value of forecast step k (future row k - 2) leaves steps < k alone
     and changes step k: each step sees its own calendar, never a later one."""
     keras.utils.set_random_seed(1)
     model = MODELS[name]()
+    if name == "linear":
+        model.set_weights([w + 0.1 for w in model.get_weights()])
     context, future = _inputs(batch=2, horizon=10)
     base = compiled_rollout(model, context, 10, jit_compile=JIT, future=future)
     for k in (2, 5, 10):

@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-from tsconv.data.seasons import check_seasons
+from tsconv.data.calendar import future_index
+from tsconv.data.seasons import calendar_seasons, check_seasons
 from tsconv.errors import InputError
 
 # Sine/cosine pairs per season (at most half the season): 3 pairs and the
@@ -36,6 +37,15 @@ from tsconv.errors import InputError
 HARMONICS = 3
 YEAR_DAYS = 365.2425
 _MONTHLY = ("M", "MS", "ME", "SM", "SMS", "BM", "BMS", "BME", "CBM", "CBMS")
+
+
+def check_regular(index: pd.Index, freq: str | None) -> None:
+    """Raises `InputError` for timestamps without a regular frequency (no calendar to follow)."""
+    if isinstance(index, pd.DatetimeIndex) and freq is None:
+        raise InputError(
+            "calendar features need a regular frequency; this series has none (irregular "
+            "timestamps). Give --calendar none, or fill the gaps (--fill)."
+        )
 
 
 def season_phase(index: pd.Index, freq: str | None, season: int) -> np.ndarray:
@@ -58,11 +68,7 @@ def season_phase(index: pd.Index, freq: str | None, season: int) -> np.ndarray:
     if not isinstance(index, pd.DatetimeIndex):
         steps = np.asarray(index, dtype=np.int64)
         return (steps % season) / season
-    if freq is None:
-        raise InputError(
-            "calendar features need a regular frequency; this series has none (irregular "
-            "timestamps). Give --calendar none, or fill the gaps (--fill)."
-        )
+    check_regular(index, freq)
     if index.tz is not None:  # the local wall-clock time is what the calendar means
         index = index.tz_localize(None)
     index = index.as_unit("ns")  # asi8 in nanoseconds, whatever the parsed unit
@@ -130,6 +136,56 @@ def calendar_features(
     if not frames:
         return pd.DataFrame(index=index)
     return pd.concat(frames, axis=1)
+
+
+def resolve_calendar(
+    calendar: str | Sequence[int] | None, season, freq: str | None, rows: int
+) -> tuple[int, ...]:
+    """The seasons that get calendar features: none, the given ones, or for `"auto"` the
+    given `season`(s), else the frequency's calendar seasons seen at least twice in `rows`.
+
+    Raises:
+        InputError: for an unknown setting or a bad season.
+
+    Example:
+    >>> resolve_calendar("auto", None, "30min", 2000)
+    (48, 336)
+    """
+    if calendar is None or calendar == "none":
+        return ()
+    if calendar == "auto":
+        given = check_seasons(season)
+        if given:
+            return given
+        return tuple(m for m in calendar_seasons(freq) if 2 * m <= rows)
+    if isinstance(calendar, str):
+        raise InputError(
+            "calendar must be 'auto', 'none' or season lengths (e.g. --calendar 48,336). "
+            f"Received: calendar={calendar!r}"
+        )
+    seasons = check_seasons(tuple(calendar))
+    longer = [m for m in seasons if rows and m > rows]
+    if longer:
+        raise InputError(
+            f"calendar season {longer[0]} is longer than the history ({rows} rows); give "
+            "shorter seasons to --calendar, or use more data."
+        )
+    return seasons
+
+
+def calendar_known(
+    index: pd.Index, freq: str | None, seasons: Sequence[int], horizon: int = 0
+) -> np.ndarray:
+    """Calendar features of `index` and the `horizon + 1` steps after it: the known values
+    `tsconv.preprocessing.windowing.lead_known` takes (`(rows + 1, k)` for `horizon=0`).
+
+    Example:
+    >>> calendar_known(pd.RangeIndex(10), None, (4,), horizon=5).shape
+    (16, 3)
+    """
+    check_regular(index, freq)
+    after = future_index(index[-1], freq, horizon + 1)
+    return calendar_features(index.append(after), freq, seasons).to_numpy(np.float64)
 
 
 def _nominal_days(offset, base: str) -> float:

@@ -67,6 +67,7 @@ def forecaster_config(fc) -> dict:
         "strategy": fc.strategy,
         "output_steps": fc.output_steps,
         "season": fc.season_,
+        "calendar": list(fc.calendar_),
         "transform": fc.transform_,
     }
     if fc.many_series:
@@ -124,6 +125,7 @@ def settings_from_config(config: dict) -> dict:
         "strategy": strategy,
         "output_steps": output_steps,
         "season": config.get("season"),
+        "calendar": config.get("calendar") or None,  # runs before it: none
         "precision": config.get("engine", {}).get("precision", "float32"),
     }
 
@@ -155,6 +157,7 @@ def read_forecaster(path: str | os.PathLike, cls: type):
         fc = cls(**settings_from_config(config))
         fc.engine_ = Engine.from_dict(config.get("engine", {}))
         fc.season_ = config.get("season")
+        fc.calendar_ = tuple(int(m) for m in config.get("calendar") or ())
         fc.transform_ = config["transform"]
         fc.data_ = config["data"]
         if kind.many_series:

@@ -21,6 +21,7 @@ import keras
 import numpy as np
 
 from tsconv.arguments import check_window
+from tsconv.data.covariates import calendar_known, resolve_calendar
 from tsconv.data.panel import Panel, as_panel, long_format
 from tsconv.data.series import Series
 from tsconv.errors import InputError
@@ -118,6 +119,13 @@ class Forecaster(ForecastingMixin):
         distribute: the distribution strategy: `"none"`, `"mirrored"` (all
             local GPUs, or the CPU's logical devices) or `"multiworker"` (the
             cluster in `TF_CONFIG`; every worker runs the same fit); TensorFlow only.
+        calendar: calendar features known in advance, as extra input channels:
+            `None`/`"none"`, `"auto"` (Fourier terms of the given `season`s, else
+            of the frequency's calendar seasons seen twice in the data: 48 and
+            336 for half-hours, 7 and 365 for days, 12 for months, …) or season
+            lengths (`[48, 336]`). Each window's rows carry the features of the
+            step they forecast, and so does every step of a rollout (see
+            `tsconv.data.covariates`).
         warm_start: when fitted again (a backtest's next fold), start from the
             weights of the previous fit, as scikit-learn's `warm_start`: the
             scalers are refitted on the new history, the optimizer and dropout
@@ -130,6 +138,7 @@ class Forecaster(ForecastingMixin):
         scalers_: the `StandardScaler` of each series (fitted on its training rows), by id.
         scaler_: the scaler, when the forecaster was fitted on one series.
         transform_: the resolved transform name.
+        calendar_: the seasons with calendar features (empty: none).
         seasons_: each series' `Seasons`, found in its training rows (after `fit`;
             a run records them in `data_["seasons"]`).
         skipped_: ids of the series too short to train on (a panel's).
@@ -179,12 +188,14 @@ class Forecaster(ForecastingMixin):
         deterministic: bool = False,
         distribute: str = "none",
         warm_start: bool = False,
+        calendar: str | Sequence[int] | None = None,
     ):
         check_window(window)
         check_engine_options(device, precision, jit, deterministic, distribute)
         model_options = dict(model_options or {})
         check_model(model, model_options, objective)
         check_season(season)
+        resolve_calendar(calendar, season, None, 0)  # checks the setting
         check_transform(transform)
         output_steps = resolve_output_steps(strategy, output_steps)
         check_strategy(model, strategy, output_steps, objective, model_options)
@@ -219,6 +230,7 @@ class Forecaster(ForecastingMixin):
         self.deterministic = deterministic
         self.distribute = distribute
         self.warm_start = warm_start
+        self.calendar = calendar
 
     @property
     def training_loss(self) -> str:
@@ -277,6 +289,17 @@ class Forecaster(ForecastingMixin):
         """
         panel = as_panel(data)
         check_panel_model(self.model, self.distribute, panel)
+        first = next(iter(panel.series.values()))
+        shortest = min(len(s) for s in panel.series.values())
+        self.calendar_ = resolve_calendar(self.calendar, self.season, first.freq, shortest)
+        if self.calendar == "auto" and not self.calendar_:
+            logger.info("calendar auto: frequency %r has no calendar season here", first.freq)
+        known = None
+        if self.calendar_:  # (rows + 1, k) per series: its rows and the step after
+            known = {
+                sid: calendar_known(s.index, s.freq, self.calendar_)
+                for sid, s in panel.series.items()
+            }
         self.transform_, prepared, self.skipped_ = prepare_panel(
             panel,
             self.window,
@@ -285,6 +308,7 @@ class Forecaster(ForecastingMixin):
             self.test_fraction,
             self.output_steps,
             self.season,
+            known,
         )
         self.scalers_ = {sid: p.scaler for sid, p in prepared.items()}
         ends = {sid: p.train_end for sid, p in prepared.items()}
@@ -294,7 +318,7 @@ class Forecaster(ForecastingMixin):
             raise InputError("backups and --resume do not cover --distribute multiworker yet.")
         # (windows of all series, window, channels): one set, gathered per batch from the views
         splits = {k: stack_windows([p.splits[k] for p in prepared.values()]) for k in SPLITS}
-        channels = len(panel.features) + 1
+        channels = len(panel.features) + 1 + (next(iter(known.values())).shape[1] if known else 0)
         # Baselines compute in closed form on scaled values: half precision buys nothing.
         precision = "float32" if self.model in BASELINES else self.precision
         engine = resolve_engine(

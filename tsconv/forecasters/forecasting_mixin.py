@@ -25,12 +25,13 @@ import pandas as pd
 
 from tsconv.arguments import check_horizon
 from tsconv.data.calendar import future_index
+from tsconv.data.covariates import calendar_known
 from tsconv.data.panel import Panel, long_format
 from tsconv.data.series import Series
 from tsconv.errors import InputError
 from tsconv.preprocessing import transforms
-from tsconv.preprocessing.preparation import encode
-from tsconv.preprocessing.windowing import last_window
+from tsconv.preprocessing.preparation import encode, scale_known
+from tsconv.preprocessing.windowing import last_window, lead_known
 from tsconv.rollout.guard import guard, runaway_bound
 from tsconv.rollout.loops import compiled_rollout, uses_cache
 from tsconv.rollout.sampling import check_sampling, draw_noise, noise_source, quantile_columns
@@ -223,6 +224,11 @@ class ForecastingMixin:
         >>> stream.update(84.9)  # the next close arrives: forecast the one after
         84.95
         """
+        if self.calendar_:
+            raise InputError(
+                "streaming does not carry calendar features yet; use forecast(), or fit "
+                "with calendar=None."
+            )
         streams = {
             sid: ForecastStream(
                 self.model_, self.window, self.transform_, self.scalers_[sid], levels
@@ -257,12 +263,20 @@ class ForecastingMixin:
                 "features %s have no forecast of their own; held at their last values",
                 self.data_["features"],
             )
-        windows = []
-        for sid, (levels, _) in observed.items():
-            scaled = encode(self.transform_, self.scalers_[sid], levels)  # (rows - 1, channels)
+        windows, futures = [], []
+        for sid, (levels, frame) in observed.items():
+            known = None
+            if self.calendar_:  # (rows + horizon + 1, k): the rows, then the steps after
+                known = calendar_known(frame.index, self._freq(sid), self.calendar_, horizon)
+                # The columns appended after each forecast step carry the next step's values.
+                futures.append(scale_known(self.scalers_[sid], lead_known(known)[len(levels) :]))
+                known = known[: len(levels) + 1]
+            scaled = encode(self.transform_, self.scalers_[sid], levels, known)  # (rows - 1, ch)
             windows.append(last_window(scaled, self.window))
         count, draws = len(observed), int(point) + samples
         batch = np.repeat(np.stack(windows), draws, axis=0)  # (series * draws, window, channels)
+        # (series * draws, horizon, k) known values of the steps, or None
+        future = np.repeat(np.stack(futures), draws, axis=0) if futures else None
         noise = np.zeros((count, draws, horizon), np.float32)
         if samples:
             drawn = self._noise(samples * count, horizon, temperature, seed)
@@ -275,6 +289,7 @@ class ForecastingMixin:
             jit_compile=jit_compile,
             noise=noise.reshape(-1, horizon),
             cached=cached if cached is None else cached and uses_cache(self.model_),
+            future=future,
         ).reshape(count, draws, horizon)  # (series, draws, horizon)
         bound = runaway_bound(self.data_.get("scaled_target_max"))
         paths = {}

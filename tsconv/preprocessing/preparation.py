@@ -18,7 +18,7 @@ from tsconv.data.seasons import check_seasons
 from tsconv.errors import InputError
 from tsconv.preprocessing import transforms
 from tsconv.preprocessing.scaling import StandardScaler
-from tsconv.preprocessing.windowing import Windows, make_windows, split_rows
+from tsconv.preprocessing.windowing import Windows, lead_known, make_windows, split_rows
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +51,26 @@ def changes(transform: str, levels: np.ndarray) -> np.ndarray:
     return np.column_stack([target, levels[1:, 1:]])
 
 
-def encode(transform: str, scaler: StandardScaler, levels: np.ndarray) -> np.ndarray:
-    """Levels `(rows, channels)` → scaled model inputs `(rows - 1, channels)`, float32."""
-    return scaler.transform(changes(transform, levels)).astype(np.float32)
+def with_known(levels: np.ndarray, known: np.ndarray | None) -> np.ndarray:
+    """Levels `(rows, channels)` and known-in-advance values `(rows + 1, k)` side by side,
+    `(rows, channels + k)`, each row carrying the next row's known values (`lead_known`)."""
+    if known is None or known.shape[1] == 0:
+        return levels
+    return np.column_stack([levels, lead_known(known)])
+
+
+def encode(
+    transform: str, scaler: StandardScaler, levels: np.ndarray, known: np.ndarray | None = None
+) -> np.ndarray:
+    """Levels `(rows, channels)` (and known values, as `with_known`) → scaled model inputs
+    `(rows - 1, channels + k)`, float32."""
+    return scaler.transform(changes(transform, with_known(levels, known))).astype(np.float32)
+
+
+def scale_known(scaler: StandardScaler, values: np.ndarray) -> np.ndarray:
+    """Known values `(…, k)` scaled like the last `k` channels the scaler was fitted on."""
+    k = values.shape[-1]
+    return ((values - scaler.mean_[-k:]) / scaler.scale_[-k:]).astype(np.float32)
 
 
 def prepare(
@@ -64,6 +81,7 @@ def prepare(
     test_fraction: float = 0.1,
     output_steps: int = 1,
     season: int | None = None,
+    known: np.ndarray | None = None,
 ) -> Prepared:
     """Transforms, splits by time, fits the scaler on training rows, and cuts windows.
 
@@ -75,6 +93,8 @@ def prepare(
         output_steps: target steps per window (K for the direct strategy); a window
             belongs to the split that holds all of its targets.
         season: season length, for the window suggested when the series is too short.
+        known: `(rows + 1, k)` values known in advance (calendar features), the
+            last `k` channels of the windows (see `with_known`).
 
     Returns:
         `Prepared`.
@@ -88,7 +108,7 @@ def prepare(
     (219, 20, 1)
     """
     transform = transforms.resolve_transform(transform, levels[:, 0])
-    moves = changes(transform, levels)  # (rows - 1, channels)
+    moves = changes(transform, with_known(levels, known))  # (rows - 1, channels + k)
     train_end, val_end = split_rows(len(moves), window, val_fraction, test_fraction, season=season)
     scaler = StandardScaler().fit(moves[:train_end])  # training rows only: no leakage
     windows = make_windows(scaler.transform(moves).astype(np.float32), window, output_steps)
@@ -135,6 +155,7 @@ def prepare_panel(
     test_fraction: float = 0.1,
     output_steps: int = 1,
     season: int | None = None,
+    known: dict[str, np.ndarray] | None = None,
 ) -> tuple[str, dict[str, Prepared], list[str]]:
     """`prepare` for every series of `panel`, each with its own split and scaler.
 
@@ -146,6 +167,7 @@ def prepare_panel(
         window, val_fraction, test_fraction, output_steps: as `prepare`.
         transform: as `panel_transform`: one for all series.
         season: season length for the window hint; default: each series' own.
+        known: per series, its known-in-advance values (as `prepare`'s).
 
     Returns:
         `(transform, prepared, skipped)`: the resolved transform, `Prepared`
@@ -171,6 +193,7 @@ def prepare_panel(
                 test_fraction,
                 output_steps=output_steps,
                 season=check_seasons(season)[0] if season else infer_season(series.freq),
+                known=None if known is None else known[sid],
             )
         except InputError:
             if not panel.many:
