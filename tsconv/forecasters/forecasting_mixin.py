@@ -224,6 +224,7 @@ class ForecastingMixin:
         >>> stream.update(84.9)  # the next close arrives: forecast the one after
         84.95
         """
+        self._check_fitted()
         if self.calendar_:
             raise InputError(
                 "streaming does not carry calendar features yet; use forecast(), or fit "
