@@ -11,6 +11,8 @@ import typer
 from tsconv_cli.common import (
     CALENDAR_HELP,
     DEBUG,
+    FUTURE_FEATURES_HELP,
+    HOLIDAYS_HELP,
     OUTPUT_STEPS,
     QUIET,
     VERBOSE,
@@ -53,6 +55,12 @@ SEASON = Annotated[
     ),
 ]
 CALENDAR = Annotated[str | None, typer.Option(help=CALENDAR_HELP)]
+FEATURES = Annotated[
+    str | None,
+    typer.Option(help="Extra input columns, comma-separated (past-only: held when forecasting)."),
+]
+FUTURE_FEATURES = Annotated[str | None, typer.Option(help=FUTURE_FEATURES_HELP)]
+HOLIDAYS = Annotated[str | None, typer.Option(help=HOLIDAYS_HELP)]
 EPOCHS = Annotated[int, typer.Option(help="Most epochs per fit (early stopping on validation).")]
 OBJECTIVE = Annotated[
     str, typer.Option(help="last, or sequence (every step predicts the next; tcn, transformer).")
@@ -105,6 +113,9 @@ def backtest(
     wide: WIDE = False,
     season: SEASON = None,
     calendar: CALENDAR = None,
+    features: FEATURES = None,
+    future_features: FUTURE_FEATURES = None,
+    holidays: HOLIDAYS = None,
     epochs: EPOCHS = 30,
     objective: OBJECTIVE = "last",
     strategy: STRATEGY = "recursive",
@@ -144,6 +155,9 @@ def compare(
     wide: WIDE = False,
     season: SEASON = None,
     calendar: CALENDAR = None,
+    features: FEATURES = None,
+    future_features: FUTURE_FEATURES = None,
+    holidays: HOLIDAYS = None,
     epochs: EPOCHS = 30,
     objective: OBJECTIVE = "last",
     strategy: STRATEGY = "recursive",
@@ -174,6 +188,7 @@ def _run(chosen: list[str], **options) -> None:
             horizon=options["horizon"],
             folds=options["folds"],
             target=options["target"],
+            features=split_list(options["features"]),
             time_column=options["time_column"],
             fill=options["fill"],
             id_column=options["id_column"],
@@ -184,6 +199,8 @@ def _run(chosen: list[str], **options) -> None:
             seed=options["seed"],
             season=split_numbers(options["season"], "--season"),
             calendar=calendar_option(options["calendar"]),
+            future_features=split_list(options["future_features"]),
+            holidays=options["holidays"],
             out=out,
             plot=out.with_suffix(".png") if options["plot"] else None,
             progress=show,

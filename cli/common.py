@@ -115,6 +115,17 @@ CALENDAR_HELP = (
 )
 
 
+FUTURE_FEATURES_HELP = (
+    "Columns known in advance (a planned price, a promotion), comma-separated: loaded as "
+    "features, each window sees their values at the step it forecasts, and a forecast needs "
+    "their future values (tsconv forecast --future FILE)."
+)
+HOLIDAYS_HELP = (
+    "Country code (US, GB, DE, …) of public holidays to flag as a known-in-advance input "
+    "(daily or finer data) [default: none]."
+)
+
+
 def given(**options) -> dict:
     """The options the user set (not None): model options differ between models."""
     return {name: value for name, value in options.items() if value is not None}

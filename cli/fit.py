@@ -10,6 +10,8 @@ import typer
 from tsconv_cli.common import (
     CALENDAR_HELP,
     DEBUG,
+    FUTURE_FEATURES_HELP,
+    HOLIDAYS_HELP,
     JSON,
     OUTPUT_STEPS,
     QUIET,
@@ -40,8 +42,12 @@ def fit(
         ),
     ] = None,
     features: Annotated[
-        str | None, typer.Option(help="Extra input columns, comma-separated.")
+        str | None,
+        typer.Option(
+            help="Extra input columns, comma-separated (past-only: held when forecasting)."
+        ),
     ] = None,
+    future_features: Annotated[str | None, typer.Option(help=FUTURE_FEATURES_HELP)] = None,
     time_column: Annotated[str | None, typer.Option(help="Time column [default: found].")] = None,
     fill: Annotated[
         str | None, typer.Option(help="Missing values: ffill, interpolate or drop.")
@@ -73,6 +79,7 @@ def fit(
         ),
     ] = None,
     calendar: Annotated[str | None, typer.Option(help=CALENDAR_HELP)] = None,
+    holidays: Annotated[str | None, typer.Option(help=HOLIDAYS_HELP)] = None,
     filters: Annotated[int | None, typer.Option(help="conv, tcn: convolution filters.")] = None,
     kernel_size: Annotated[int | None, typer.Option(help="conv, tcn: kernel size.")] = None,
     dilations: Annotated[
@@ -182,6 +189,8 @@ def fit(
             objective=objective,
             season=split_numbers(season, "--season"),
             calendar=calendar_option(calendar),
+            future_features=split_list(future_features),
+            holidays=holidays,
             strategy=strategy,
             output_steps=output_steps,
             model_options=given(

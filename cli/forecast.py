@@ -36,6 +36,14 @@ def forecast(
     fill: Annotated[
         str | None, typer.Option(help="Missing values in --input: ffill, interpolate or drop.")
     ] = None,
+    future: Annotated[
+        Path | None,
+        typer.Option(
+            "--future",
+            help="CSV of the run's --future-features at the forecast steps (its time column "
+            "and those columns, a row per step).",
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option(help="CSV file to write.")] = Path("forecast.csv"),
     plot: Annotated[
         bool, typer.Option("--plot", help="Also write a PNG of history + forecast beside --out.")
@@ -89,6 +97,7 @@ def forecast(
             runs_dir=runs_dir,
             input_path=input,
             fill=fill,
+            future_path=future,
             out=out,
             plot=out.with_suffix(".png") if plot else None,
             samples=samples,

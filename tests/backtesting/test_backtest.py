@@ -217,7 +217,7 @@ def test_backtest_errors():
     ],
 )
 def test_diagnostics_flag_flat_and_late_forecasts(monkeypatch, stub, note):
-    def forecast(self, history, horizon, samples, seed):
+    def forecast(self, history, horizon, samples, seed, future=None):
         return {sid: (stub(s.values[:, 0], horizon), None) for sid, s in history.series.items()}
 
     monkeypatch.setattr(ForecasterMethod, "fit", lambda self, history, fold: None)
@@ -227,7 +227,7 @@ def test_diagnostics_flag_flat_and_late_forecasts(monkeypatch, stub, note):
 
 
 def test_a_forecast_that_repeats_whole_seasons_is_not_called_late(monkeypatch):
-    def forecast(self, history, horizon, samples, seed):  # the last two weeks again
+    def forecast(self, history, horizon, samples, seed, future=None):  # the last two weeks again
         return {sid: (s.values[-horizon:, 0] + 100.0, None) for sid, s in history.series.items()}
 
     monkeypatch.setattr(ForecasterMethod, "fit", lambda self, history, fold: None)

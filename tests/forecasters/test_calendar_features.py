@@ -100,5 +100,5 @@ def test_calendar_errors():
         tsconv.Forecaster(window=10, model="linear", calendar="auto").fit(irregular).calendar_ == ()
     )
     fc = tsconv.Forecaster(window=10, model="linear", calendar="auto").fit(series)
-    with pytest.raises(InputError, match=r"streaming does not carry calendar features yet"):
+    with pytest.raises(InputError, match=r"streaming does not carry inputs known in advance"):
         fc.stream()

@@ -200,6 +200,7 @@ def run_backtest(
     for sid, found in seasons.items():
         logger.info("%s: %s", panel.label(sid) if panel.many else "series", found.describe())
     methods = make_methods(models, panel, seasons, forecaster_options, refit)
+    known = list(forecaster_options.get("future_features") or [])
     made, seconds = {}, {}
     for method in methods:
         started = time.perf_counter()
@@ -208,7 +209,10 @@ def run_backtest(
             fit_on, forecast_from = fold_rule.fold_data(panel, cut, horizon)
             if refit != "none" or k == 0:
                 _fit(method, fit_on, k, folds, panel)
-            made[method.name].append(method.forecast(forecast_from, horizon, samples, seed + k))
+            future = fold_rule.fold_future(panel, cut, horizon, known)  # known in advance
+            made[method.name].append(
+                method.forecast(forecast_from, horizon, samples, seed + k, future)
+            )
             if progress is not None and method.name not in CLASSICAL:
                 progress(f"{method.name}: fold {k + 1}/{folds} done")
         seconds[method.name] = round(time.perf_counter() - started, 2)
@@ -227,7 +231,9 @@ def run_backtest(
     result.seasons = seasons
     result.notes = _diagnose(panel, rows, horizon, seasons)
     if audit:
-        result.audit = leakage_audit(panel, methods, origins, horizon, refit, samples, seed, made)
+        result.audit = leakage_audit(
+            panel, methods, origins, horizon, refit, samples, seed, made, known
+        )
     return result
 
 

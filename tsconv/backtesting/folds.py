@@ -2,7 +2,8 @@
 
 The functions every backtest uses to decide what a fold may see:
 `fold_origins` (the origin rule), `panel_fold_origins` (the same rule for
-many series, by time) and `observed_until` (the only truncation).
+many series, by time), `observed_until` (the only truncation) and
+`fold_future` (the known-in-advance columns of the steps a fold forecasts).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 
 from tsconv.arguments import check_horizon
 from tsconv.data.panel import Panel
@@ -140,3 +142,22 @@ def fold_data(panel: Panel, origins: dict[str, int], horizon: int) -> tuple[Pane
         if in_fold(panel.series[sid], origins[sid], horizon)
     }
     return history, history.replace(forecast_from)
+
+
+def fold_future(
+    panel: Panel, origins: dict[str, int], horizon: int, columns: list[str]
+) -> dict[str, pd.DataFrame] | None:
+    """The known-in-advance `columns` of the `horizon` rows each series forecasts from its
+    origin, by id (None without such columns): what a user would give as `--future`.
+
+    Example:
+    >>> fold_future(panel, {"sales": 300}, 7, ["promo"])["sales"].shape
+    (7, 1)
+    """
+    if not columns:
+        return None
+    return {
+        sid: s.frame[columns].iloc[origins[sid] : origins[sid] + horizon]
+        for sid, s in panel.series.items()
+        if in_fold(s, origins[sid], horizon)
+    }

@@ -1,7 +1,8 @@
 """What a backtest fits and forecasts at each fold: the textbook references and tsconv models.
 
-A method has `fit(history, fold)`, `forecast(history, horizon, samples, seed)` →
-`{id: (point, paths or None)}`, `fresh()` (an unfitted copy, for the leakage
+A method has `fit(history, fold)`, `forecast(history, horizon, samples, seed, future)`
+→ `{id: (point, paths or None)}` (`future`: the known-in-advance columns of the
+forecast steps, by id, or None), `fresh()` (an unfitted copy, for the leakage
 audit) and `weights(fold)` (what a warm fit ended with). `make_methods` makes
 the backtest's list; `check_refit` and `check_models` check its options.
 """
@@ -40,8 +41,10 @@ class ReferenceMethod:
         """Nothing is learned."""
         return None
 
-    def forecast(self, history: Panel, horizon: int, samples: int, seed: int) -> dict:
-        """`{id: (point, None)}` for every series of `history`."""
+    def forecast(
+        self, history: Panel, horizon: int, samples: int, seed: int, future: dict | None = None
+    ) -> dict:
+        """`{id: (point, None)}` for every series of `history` (`future` is not used)."""
         return {
             sid: (
                 classical_forecast(self.name, s.values[:, 0], horizon, self.seasons.get(sid)),
@@ -93,15 +96,22 @@ class ForecasterMethod:
         """The weights fold `fold`'s warm fit ended with (None for cold refits)."""
         return self.trained.get(fold)
 
-    def forecast(self, history: Panel, horizon: int, samples: int, seed: int) -> dict:
-        """`{id: (point, paths or None)}` for the series of `history` the model knows."""
+    def forecast(
+        self, history: Panel, horizon: int, samples: int, seed: int, future: dict | None = None
+    ) -> dict:
+        """`{id: (point, paths or None)}` for the series of `history` the model knows
+        (`future`: the known columns of its forecast steps, by id)."""
         fc = self.forecaster
         known = {sid: s for sid, s in history.series.items() if sid in fc.series_ids_}
         if not known:
             return {}
         data = history.replace(known)
         # One-shot rollouts of a fresh model: compiling with XLA costs more than it saves.
-        made = fc.trajectories(horizon, data, samples=samples, seed=seed, jit_compile=False)
+        if future is not None and not fc.many_series:
+            future = future.get(next(iter(known)))
+        made = fc.trajectories(
+            horizon, data, samples=samples, seed=seed, jit_compile=False, future=future
+        )
         if not fc.many_series:
             made = {next(iter(known)): made}
         return {sid: (p[0], p[1:] if samples else None) for sid, (_, p) in made.items()}

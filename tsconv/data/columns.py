@@ -119,8 +119,15 @@ def parse_times(raw: pd.DataFrame, name: str) -> pd.Series:
     return parsed
 
 
-def pick_target(raw: pd.DataFrame, target: str | None, time_column: str | None) -> str:
-    candidates = [c for c in raw.columns if c != time_column]
+def pick_target(raw: pd.DataFrame, target: str | None, time_column: str | None, features=()) -> str:
+    """The target: `target`, else a price column, else the only numeric column that is
+    neither the time nor one of the `features`."""
+    missing = [f for f in features if f not in raw.columns]
+    if missing:  # before guessing a target among the rest: the typo is the problem
+        raise InputError(
+            f"feature column(s) {missing} not found; the file has columns {list(raw.columns)}."
+        )
+    candidates = [c for c in raw.columns if c != time_column and c not in features]
     if target is not None:
         if target not in raw.columns:
             raise InputError(

@@ -236,7 +236,7 @@ def load_panel_csv(
     rest = raw.drop(columns=[id_column])
     time_column = find_time_column(rest, time_column)
     stamps = parse_times(rest, time_column) if time_column else None
-    target = pick_target(rest, target, time_column)
+    target = pick_target(rest, target, time_column, features or ())
     features = check_features(rest, features or [], target, time_column)
     used = [target, *features]
     numbers = pd.DataFrame({name: to_numbers(rest[name], name) for name in used})

@@ -114,7 +114,7 @@ def load_csv(
     columns = list(raw.columns)
     time_column = find_time_column(raw, time_column)
     stamps = parse_times(raw, time_column) if time_column else None
-    target = pick_target(raw, target, time_column)
+    target = pick_target(raw, target, time_column, features or ())
     features = check_features(raw, features or [], target, time_column)
 
     used = [target, *features]

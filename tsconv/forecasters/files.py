@@ -68,6 +68,8 @@ def forecaster_config(fc) -> dict:
         "output_steps": fc.output_steps,
         "season": fc.season_,
         "calendar": list(fc.calendar_),
+        "future_features": list(fc.future_features_),
+        "holidays": fc.holidays_,
         "transform": fc.transform_,
     }
     if fc.many_series:
@@ -126,6 +128,8 @@ def settings_from_config(config: dict) -> dict:
         "output_steps": output_steps,
         "season": config.get("season"),
         "calendar": config.get("calendar") or None,  # runs before it: none
+        "future_features": config.get("future_features") or None,
+        "holidays": config.get("holidays"),
         "precision": config.get("engine", {}).get("precision", "float32"),
     }
 
@@ -158,6 +162,8 @@ def read_forecaster(path: str | os.PathLike, cls: type):
         fc.engine_ = Engine.from_dict(config.get("engine", {}))
         fc.season_ = config.get("season")
         fc.calendar_ = tuple(int(m) for m in config.get("calendar") or ())
+        fc.future_features_ = list(fc.future_features or [])
+        fc.holidays_ = fc.holidays
         fc.transform_ = config["transform"]
         fc.data_ = config["data"]
         if kind.many_series:

@@ -21,7 +21,8 @@ import keras
 import numpy as np
 
 from tsconv.arguments import check_window
-from tsconv.data.covariates import calendar_known, resolve_calendar
+from tsconv.data.covariates import resolve_calendar
+from tsconv.data.known_inputs import check_country, check_future_features, fit_known, past_only
 from tsconv.data.panel import Panel, as_panel, long_format
 from tsconv.data.series import Series
 from tsconv.errors import InputError
@@ -126,6 +127,13 @@ class Forecaster(ForecastingMixin):
             lengths (`[48, 336]`). Each window's rows carry the features of the
             step they forecast, and so does every step of a rollout (see
             `tsconv.data.covariates`).
+        future_features: feature columns known in advance (a planned price, a
+            promotion): each window's rows carry their values at the step they
+            forecast, and a forecast needs their values at every step
+            (`forecast(..., future=frame)`); the other features are past-only
+            (held at their last value when forecasting).
+        holidays: a country code of the `holidays` package (`"US"`, `"GB"`, …):
+            a known-in-advance flag of its public holidays (daily or finer data).
         warm_start: when fitted again (a backtest's next fold), start from the
             weights of the previous fit, as scikit-learn's `warm_start`: the
             scalers are refitted on the new history, the optimizer and dropout
@@ -139,6 +147,8 @@ class Forecaster(ForecastingMixin):
         scaler_: the scaler, when the forecaster was fitted on one series.
         transform_: the resolved transform name.
         calendar_: the seasons with calendar features (empty: none).
+        future_features_: the known-in-advance feature columns (channels after
+            the past-only features, before the calendar's).
         seasons_: each series' `Seasons`, found in its training rows (after `fit`;
             a run records them in `data_["seasons"]`).
         skipped_: ids of the series too short to train on (a panel's).
@@ -189,6 +199,8 @@ class Forecaster(ForecastingMixin):
         distribute: str = "none",
         warm_start: bool = False,
         calendar: str | Sequence[int] | None = None,
+        future_features: Sequence[str] | None = None,
+        holidays: str | None = None,
     ):
         check_window(window)
         check_engine_options(device, precision, jit, deterministic, distribute)
@@ -196,6 +208,8 @@ class Forecaster(ForecastingMixin):
         check_model(model, model_options, objective)
         check_season(season)
         resolve_calendar(calendar, season, None, 0)  # checks the setting
+        future_features = check_future_features(future_features, future_features or [])
+        holidays = check_country(holidays)
         check_transform(transform)
         output_steps = resolve_output_steps(strategy, output_steps)
         check_strategy(model, strategy, output_steps, objective, model_options)
@@ -231,6 +245,8 @@ class Forecaster(ForecastingMixin):
         self.distribute = distribute
         self.warm_start = warm_start
         self.calendar = calendar
+        self.future_features = future_features
+        self.holidays = holidays
 
     @property
     def training_loss(self) -> str:
@@ -289,17 +305,16 @@ class Forecaster(ForecastingMixin):
         """
         panel = as_panel(data)
         check_panel_model(self.model, self.distribute, panel)
-        first = next(iter(panel.series.values()))
+        self.future_features_ = check_future_features(self.future_features, panel.features)
+        self.holidays_ = self.holidays
         shortest = min(len(s) for s in panel.series.values())
-        self.calendar_ = resolve_calendar(self.calendar, self.season, first.freq, shortest)
+        freq = next(iter(panel.series.values())).freq
+        self.calendar_ = resolve_calendar(self.calendar, self.season, freq, shortest)
         if self.calendar == "auto" and not self.calendar_:
-            logger.info("calendar auto: frequency %r has no calendar season here", first.freq)
-        known = None
-        if self.calendar_:  # (rows + 1, k) per series: its rows and the step after
-            known = {
-                sid: calendar_known(s.index, s.freq, self.calendar_)
-                for sid, s in panel.series.items()
-            }
+            logger.info("calendar auto: frequency %r has no calendar season here", freq)
+        # (rows + 1, k) per series: its rows and the step after (known columns, calendar)
+        known = fit_known(panel, self.future_features_, self.calendar_, self.holidays_)
+        panel = past_only(panel, self.future_features_)  # target and past-only features
         self.transform_, prepared, self.skipped_ = prepare_panel(
             panel,
             self.window,

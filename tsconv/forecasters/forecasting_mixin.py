@@ -25,7 +25,7 @@ import pandas as pd
 
 from tsconv.arguments import check_horizon
 from tsconv.data.calendar import future_index
-from tsconv.data.covariates import calendar_known
+from tsconv.data.known_inputs import known_inputs
 from tsconv.data.panel import Panel, long_format
 from tsconv.data.series import Series
 from tsconv.errors import InputError
@@ -70,6 +70,7 @@ class ForecastingMixin:
         jit_compile: bool = True,
         cached: bool | None = None,
         series_id: str | None = None,
+        future: pd.DataFrame | dict | None = None,
     ) -> pd.DataFrame:
         """Forecasts `horizon` steps after the end of the observed data.
 
@@ -86,6 +87,10 @@ class ForecastingMixin:
             cached: use the model's stream cache (default: when it has one).
                 The point path and the samples roll out as one batch.
             series_id: forecast only this series (of a many-series forecaster).
+            future: the values of the `future_features` (known in advance) at
+                the forecast steps: a `DataFrame` indexed by time holding every
+                step (or, for step numbers, `horizon` rows); for many series, a
+                dict of them by id, or one long frame with the id column.
 
         Returns:
             For one series, a `DataFrame` indexed by the future timestamps (at
@@ -100,7 +105,8 @@ class ForecastingMixin:
 
         Raises:
             InputError: for a bad horizon or sampling option, too short a
-                series, other columns, or a series the model has not seen.
+                series, other columns, a series the model has not seen, or
+                missing or short `future` values.
             ForecastDivergedError: when the very first step runs away.
 
         Example:
@@ -109,7 +115,7 @@ class ForecastingMixin:
         """
         quantiles = check_sampling(samples, temperature, quantiles)
         paths = self._paths(
-            horizon, series, series_id, samples, temperature, seed, jit_compile, cached
+            horizon, series, series_id, samples, temperature, seed, jit_compile, cached, future
         )
         tables = {}
         for sid, (index, levels) in paths.items():
@@ -134,11 +140,13 @@ class ForecastingMixin:
         jit_compile: bool = True,
         cached: bool | None = None,
         series_id: str | None = None,
+        future: pd.DataFrame | dict | None = None,
     ) -> tuple[pd.Index, np.ndarray] | dict[str, tuple[pd.Index, np.ndarray]]:
         """The point path and `samples` sampled trajectories, rolled out as one batch.
 
         Args:
-            horizon, series, samples, temperature, seed, jit_compile, cached: as `forecast`.
+            horizon, series, samples, temperature, seed, jit_compile, cached, future:
+                as `forecast`.
             series_id: the series (of a many-series forecaster) to roll out.
 
         Returns:
@@ -154,7 +162,7 @@ class ForecastingMixin:
         """
         check_sampling(samples, temperature, None)
         paths = self._paths(
-            horizon, series, series_id, samples, temperature, seed, jit_compile, cached
+            horizon, series, series_id, samples, temperature, seed, jit_compile, cached, future
         )
         return self._one_or_all(paths, series_id)
 
@@ -168,6 +176,7 @@ class ForecastingMixin:
         jit_compile: bool = True,
         cached: bool | None = None,
         series_id: str | None = None,
+        future: pd.DataFrame | dict | None = None,
     ) -> np.ndarray | dict[str, np.ndarray]:
         """Draws sampled trajectories: each step samples a value and feeds it back.
 
@@ -182,7 +191,7 @@ class ForecastingMixin:
             temperature: multiplies the sampled noise: 1 the fitted spread,
                 below 1 sharper, above 1 wider; 0 gives the point path every time.
             seed: the same seed gives the same trajectories.
-            series, jit_compile, cached: as `forecast`.
+            series, jit_compile, cached, future: as `forecast`.
             series_id: the series (of a many-series forecaster) to sample.
 
         Returns:
@@ -198,7 +207,16 @@ class ForecastingMixin:
         if samples < 1:
             raise InputError(f"samples must be at least 1. Received: samples={samples}")
         paths = self._paths(
-            horizon, series, series_id, samples, temperature, seed, jit_compile, cached, point=False
+            horizon,
+            series,
+            series_id,
+            samples,
+            temperature,
+            seed,
+            jit_compile,
+            cached,
+            future,
+            point=False,
         )
         return self._one_or_all({sid: p for sid, (_, p) in paths.items()}, series_id)
 
@@ -225,10 +243,10 @@ class ForecastingMixin:
         84.95
         """
         self._check_fitted()
-        if self.calendar_:
+        if self.calendar_ or self.future_features_ or self.holidays_:
             raise InputError(
-                "streaming does not carry calendar features yet; use forecast(), or fit "
-                "with calendar=None."
+                "streaming does not carry inputs known in advance (calendar, holidays, future "
+                "features) yet; use forecast(), or fit without them."
             )
         streams = {
             sid: ForecastStream(
@@ -250,6 +268,7 @@ class ForecastingMixin:
         seed,
         jit_compile,
         cached,
+        future=None,
         point=True,
     ) -> dict[str, tuple[pd.Index, np.ndarray]]:
         """`{id: (future index, (draws, horizon) levels)}`: every series in one rollout batch.
@@ -264,11 +283,21 @@ class ForecastingMixin:
                 "features %s have no forecast of their own; held at their last values",
                 self.data_["features"],
             )
+        ahead = self._futures(future, observed)
         windows, futures = [], []
         for sid, (levels, frame) in observed.items():
-            known = None
-            if self.calendar_:  # (rows + horizon + 1, k): the rows, then the steps after
-                known = calendar_known(frame.index, self._freq(sid), self.calendar_, horizon)
+            # (rows + horizon + 1, k): the rows, the steps after and one more; or None
+            known = known_inputs(
+                frame,
+                self._freq(sid),
+                self.future_features_,
+                self.calendar_,
+                self.holidays_,
+                horizon,
+                ahead.get(sid),
+                f"series {sid!r}" if self.many_series else "",
+            )
+            if known is not None:
                 # The columns appended after each forecast step carry the next step's values.
                 futures.append(scale_known(self.scalers_[sid], lead_known(known)[len(levels) :]))
                 known = known[: len(levels) + 1]
@@ -277,7 +306,7 @@ class ForecastingMixin:
         count, draws = len(observed), int(point) + samples
         batch = np.repeat(np.stack(windows), draws, axis=0)  # (series * draws, window, channels)
         # (series * draws, horizon, k) known values of the steps, or None
-        future = np.repeat(np.stack(futures), draws, axis=0) if futures else None
+        stepwise = np.repeat(np.stack(futures), draws, axis=0) if futures else None
         noise = np.zeros((count, draws, horizon), np.float32)
         if samples:
             drawn = self._noise(samples * count, horizon, temperature, seed)
@@ -290,7 +319,7 @@ class ForecastingMixin:
             jit_compile=jit_compile,
             noise=noise.reshape(-1, horizon),
             cached=cached if cached is None else cached and uses_cache(self.model_),
-            future=future,
+            future=stepwise,
         ).reshape(count, draws, horizon)  # (series, draws, horizon)
         bound = runaway_bound(self.data_.get("scaled_target_max"))
         paths = {}
@@ -306,6 +335,31 @@ class ForecastingMixin:
             index.name = frame.index.name
             paths[sid] = (index, path[:, :keep])
         return paths
+
+    def _futures(self, future, observed: dict) -> dict[str, pd.DataFrame]:
+        """`future` (one frame, a dict by id, or a long frame with the id column) by series id."""
+        if future is None:
+            return {}
+        if not self.future_features_:
+            logger.warning("future values given, but the model takes no future features: unused")
+            return {}
+        if isinstance(future, dict):
+            return {str(sid): frame for sid, frame in future.items()}
+        id_column, time_column = self.data_.get("id_column"), self.data_.get("time_column")
+        if self.many_series and isinstance(future, pd.DataFrame) and id_column in future:
+            by_id = {}
+            for sid, rows in future.groupby(id_column, sort=False):
+                rows = rows.drop(columns=[id_column])
+                if time_column in rows.columns:  # a long frame with the time as a column
+                    rows = rows.set_index(pd.DatetimeIndex(rows[time_column]))
+                by_id[str(sid)] = rows
+            return by_id
+        if self.many_series and len(observed) > 1:
+            raise InputError(
+                f"future values of many series need the id column {id_column!r} (or a dict of "
+                "frames by series id)."
+            )
+        return dict.fromkeys(observed, future)
 
     def _noise(self, samples: int, horizon: int, temperature: float, seed: int | None):
         source = noise_source(self.model_)
@@ -384,7 +438,7 @@ class ForecastingMixin:
         )
 
     def _check_columns(self, frame: pd.DataFrame) -> pd.DataFrame:
-        needed = [self.data_["target"], *self.data_["features"]]
+        needed = [self.data_["target"], *self.data_["features"], *self.future_features_]
         missing = [c for c in needed if c not in frame.columns]
         if missing:
             raise InputError(

@@ -21,6 +21,7 @@ import pandas as pd
 from tsconv.backtesting.backtest import DEFAULT_SAMPLES, BacktestResult, run_backtest
 from tsconv.backtesting.methods import check_models, check_refit
 from tsconv.backtesting.references import CLASSICAL
+from tsconv.data.known_inputs import with_future_features
 from tsconv.data.panel import Panel, load_series_or_panel
 from tsconv.data.series import describe_span
 from tsconv.errors import InputError
@@ -225,7 +226,8 @@ def backtest_csv(
         path: the CSV file.
         models: tsconv model names (one for `tsconv backtest`, several for `compare`).
         horizon, folds, refit, audit, samples, seed, season: see `run_backtest`.
-        target, features, time_column, fill: see `load_csv`.
+        target, features, time_column, fill: see `load_csv` (the `future_features`
+            among `forecaster_options` are loaded as features too).
         id_column, wide: many series, as `load_panel_csv` (an id column named
             like one is found by itself); the scores then have the id column.
         out: per-fold scores CSV (the forecasts go beside it as `<stem>_forecasts.csv`),
@@ -249,7 +251,8 @@ def backtest_csv(
             raise InputError(f"{option} is a folder; give a file name such as backtest.csv.")
     check_models(models, **forecaster_options)  # before reading data: bad options fail fast
     refit = check_refit(refit)
-    data = load_series_or_panel(path, id_column, wide, target, features, time_column, fill)
+    loaded = with_future_features(features, forecaster_options.get("future_features"))
+    data = load_series_or_panel(path, id_column, wide, target, loaded, time_column, fill)
     result = run_backtest(
         data,
         models,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tsconv import runs
 from tsconv.backtesting.diagnostics import one_step_notes
+from tsconv.data.known_inputs import with_future_features
 from tsconv.data.panel import load_series_or_panel
 from tsconv.errors import InputError, TsconvError
 from tsconv.forecasters.forecaster import Forecaster
@@ -209,7 +210,8 @@ def fit_csv(
 
     Args:
         path: the CSV file.
-        target, features, time_column, fill: see `load_csv`.
+        target, features, time_column, fill: see `load_csv` (the `future_features`
+            among `forecaster_options` are loaded as features too).
         id_column, wide: see `load_panel_csv`.
         name: run name; default: the current time, `YYYYmmdd-HHMMSS`.
         runs_dir: folder of runs; `runs_dir/latest` points at the new run.
@@ -240,7 +242,8 @@ def fit_csv(
             )
     if name is not None and (Path(runs_dir) / name).exists():
         raise InputError(f"run {name!r} already exists in {runs_dir}/; choose another --name.")
-    series = load_series_or_panel(path, id_column, wide, target, features, time_column, fill)
+    loaded = with_future_features(features, forecaster_options.get("future_features"))
+    series = load_series_or_panel(path, id_column, wide, target, loaded, time_column, fill)
     if forecaster.distribute == "multiworker":
         forecaster.fit(series)  # every worker trains; no backups yet
         if not chief:

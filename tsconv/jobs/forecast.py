@@ -85,6 +85,7 @@ def forecast_run(
     runs_dir: str | os.PathLike = "runs",
     input_path: str | os.PathLike | None = None,
     fill: str | None = None,
+    future_path: str | os.PathLike | None = None,
     out: str | os.PathLike | None = "forecast.csv",
     plot: str | os.PathLike | None = None,
     samples: int | None = None,
@@ -102,6 +103,10 @@ def forecast_run(
             it must hold the run's time, target and feature columns (and its id
             column, or its series' columns, for a many-series run).
         fill: how to fill missing values of `input_path` (see `load_csv`).
+        future_path: a CSV of the run's future features (known in advance) at
+            the forecast steps: its time column (the run's) and those columns,
+            a row for every step (more rows are ignored; for a many-series run,
+            the id column too). Needed exactly when the run has future features.
         out: CSV to write (atomically), or None for none.
         plot: PNG of history and forecast to write (a fan chart with quantiles;
             one panel per series, the first few for many), or None.
@@ -135,6 +140,7 @@ def forecast_run(
     kinds.require(kind, kinds.FORECASTER.family, path)
     forecaster: Forecaster = kind.read(path)
     data = None if input_path is None else read_like_the_run(forecaster, input_path, fill)
+    future = None if future_path is None else read_future(forecaster, future_path)
     # One forecast per process: compile time dominates, so no XLA (it compiles 1-3 s
     # slower; benchmarks/rollout_speed.py). For one path, recomputing the window traces
     # the least (a 30-step TCN rollout's first call: 1.9 s, against 2.1 s with the
@@ -148,6 +154,7 @@ def forecast_run(
         seed=seed,
         jit_compile=False,
         cached=None if samples else False,
+        future=future,
     )
     many = forecaster.many_series
     out_path = None
@@ -175,7 +182,7 @@ def read_like_the_run(forecaster: Forecaster, path: str | os.PathLike, fill: str
         return load_csv(
             path,
             target=data["target"],
-            features=data["features"],
+            features=[*data["features"], *forecaster.future_features_],
             time_column=data["time_column"],
             fill=fill,
         )
@@ -185,10 +192,37 @@ def read_like_the_run(forecaster: Forecaster, path: str | os.PathLike, fill: str
         id_column=data["id_column"] if long else None,
         wide=not long,
         target=data["target"] if long else None,
-        features=data["features"] or None,
+        features=[*data["features"], *forecaster.future_features_] or None,
         time_column=data["time_column"],
         fill=fill,
     )
+
+
+def read_future(forecaster: Forecaster, path: str | os.PathLike) -> pd.DataFrame | dict:
+    """The `--future` CSV: the run's future features by time (by id too, for many series).
+
+    Raises:
+        InputError: when the run has no future features, the file lacks a column,
+            or a value is missing (with the line).
+
+    Example:
+    >>> read_future(tsconv.load("runs/sales"), "plan.csv").columns.tolist()
+    ['promo']
+    """
+    names = forecaster.future_features_
+    if not names:
+        raise InputError(
+            "this run takes no future features (known in advance); leave out --future, or "
+            "fit with --future-features."
+        )
+    data = forecaster.data_
+    first, rest = names[0], names[1:] or None
+    if not forecaster.many_series:
+        return load_csv(path, target=first, features=rest, time_column=data["time_column"]).frame
+    if data["layout"] != "long":
+        raise InputError("--future needs a long-format file (an id column) for a many-series run.")
+    panel = load_panel_csv(path, data["id_column"], False, first, rest, data["time_column"], None)
+    return {sid: s.frame for sid, s in panel.series.items()}
 
 
 # Series drawn in a many-series forecast plot (one panel each).
