@@ -149,6 +149,7 @@ class Forecaster(ForecastingMixin):
         calendar_: the seasons with calendar features (empty: none).
         future_features_: the known-in-advance feature columns (channels after
             the past-only features, before the calendar's).
+        holidays_: the country whose public holidays are flagged (None: none).
         seasons_: each series' `Seasons`, found in its training rows (after `fit`;
             a run records them in `data_["seasons"]`).
         skipped_: ids of the series too short to train on (a panel's).
