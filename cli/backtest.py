@@ -16,15 +16,17 @@ from tsconv_cli.common import (
     OUTPUT_STEPS,
     QUIET,
     VERBOSE,
+    WINDOW_HELP,
     calendar_option,
     setup,
     split_list,
     split_numbers,
     user_errors,
+    window_option,
 )
 
 CSV = Annotated[Path, typer.Argument(help="CSV file with a time column and a numeric target.")]
-WINDOW = Annotated[int, typer.Option(help="Observed steps per forecast.")]
+WINDOW = Annotated[str, typer.Option(help=WINDOW_HELP)]
 HORIZON = Annotated[int, typer.Option(help="Steps forecast at each origin.")]
 FOLDS = Annotated[int, typer.Option(help="Origins, the last ending at the last row.")]
 REFIT = Annotated[
@@ -99,7 +101,7 @@ def backtest(
     model: Annotated[
         str, typer.Option(help="conv, tcn, transformer or linear (baselines are always scored).")
     ] = "conv",
-    window: WINDOW = 100,
+    window: WINDOW = "100",
     horizon: HORIZON = 30,
     folds: FOLDS = 5,
     refit: REFIT = "warm",
@@ -141,7 +143,7 @@ def compare(
     models: Annotated[
         str, typer.Option(help="Comma-separated, e.g. naive,conv,tcn,transformer.")
     ] = "naive,conv,tcn,transformer",
-    window: WINDOW = 100,
+    window: WINDOW = "100",
     horizon: HORIZON = 30,
     folds: FOLDS = 5,
     refit: REFIT = "warm",
@@ -204,7 +206,7 @@ def _run(chosen: list[str], **options) -> None:
             out=out,
             plot=out.with_suffix(".png") if options["plot"] else None,
             progress=show,
-            window=options["window"],
+            window=window_option(options["window"]),
             epochs=options["epochs"],
             objective=options["objective"],
             strategy=options["strategy"],

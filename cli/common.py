@@ -101,6 +101,26 @@ def split_numbers(text: str | None, option: str, kind: type = int) -> list | Non
         raise typer.Exit(2) from None
 
 
+WINDOW_HELP = (
+    "Observed steps per forecast, or auto: two of the longest season the data show (672 "
+    "for half-hours with a weekly cycle), at least 100, at most what the series allows."
+)
+
+
+def window_option(text: str) -> int | str:
+    """`--window`: an integer (checked by the library) or `auto`; other text is a one-line
+    error with exit code 2."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(text)
+    except ValueError:
+        typer.echo(
+            f"error: --window takes a positive integer or auto. Received: {text!r}", err=True
+        )
+        raise typer.Exit(2) from None
+
+
 def calendar_option(text: str | None) -> str | list[int] | None:
     """`--calendar`: `auto`, `none` (or left out) or season lengths like `48,336`."""
     if text is None or text.strip().lower() in ("auto", "none"):

@@ -16,6 +16,7 @@ from tsconv_cli.common import (
     OUTPUT_STEPS,
     QUIET,
     VERBOSE,
+    WINDOW_HELP,
     calendar_option,
     given,
     setup,
@@ -23,6 +24,7 @@ from tsconv_cli.common import (
     split_list,
     split_numbers,
     user_errors,
+    window_option,
 )
 
 
@@ -34,7 +36,7 @@ def fit(
             "format with an id column (series_id, unique_id, id, symbol, ticker), or --wide."
         ),
     ],
-    window: Annotated[int, typer.Option(help="Observed steps per forecast.")] = 100,
+    window: Annotated[str, typer.Option(help=WINDOW_HELP)] = "100",
     target: Annotated[
         str | None,
         typer.Option(
@@ -177,7 +179,7 @@ def fit(
             name=name,
             runs_dir=runs_dir,
             resume=resume,
-            window=window,
+            window=window_option(window),
             model=model,
             transform=transform,
             loss=loss,

@@ -199,6 +199,8 @@ def test_cli_fit_and_forecast_many_series(panel_csv, tmp_path):
     assert fit.exit_code == 0, fit.output
     assert "series: 3 trained, 1 skipped (too short)" in fit.stdout
     assert "beats the naive forecast (tomorrow = today) on" in fit.stdout
+    assert "MAE seasonal naive (season)" in fit.stdout
+    assert "the model beats seasonal naive (the level one season before) on" in fit.stdout
     out = tmp_path / "fc.csv"
     result = invoke("forecast", "--horizon", "4", "--runs-dir", runs_dir, "--out", out)
     assert result.exit_code == 0, result.output

@@ -56,12 +56,3 @@ def test_inverse_undoes_forward(name):
     changes = transforms.forward(name, levels)
     np.testing.assert_allclose(transforms.inverse(name, changes, levels[:-1]), levels[1:])
     np.testing.assert_allclose(transforms.integrate(name, changes[None], levels[:1])[0], levels[1:])
-
-
-def test_auto_transform_and_errors():
-    assert transforms.resolve_transform("auto", np.array([1.0, 2.0])) == "log-return"
-    assert transforms.resolve_transform("auto", np.array([-1.0, 2.0])) == "diff"
-    with pytest.raises(InputError, match=r"log-return needs positive values.*--transform diff"):
-        transforms.resolve_transform("log-return", np.array([1.0, 0.0]))
-    with pytest.raises(InputError, match="unknown transform 'boxcox'"):
-        transforms.resolve_transform("boxcox", np.array([1.0]))

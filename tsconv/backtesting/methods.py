@@ -141,7 +141,8 @@ def check_models(models: Sequence[str], **forecaster_options) -> None:
     Example:
     >>> check_models(["tcn"], window=0)
     Traceback (most recent call last):
-    tsconv.errors.InputError: window must be a positive integer (e.g. --window 100). ...
+    tsconv.errors.InputError: window must be a positive integer or auto (e.g. --window 100 or
+    --window auto). Received: window=0
     """
     unknown = [m for m in models if m not in MODELS]
     if unknown:

@@ -40,6 +40,8 @@ DAY, WEEK = 86_400, 7 * 86_400
 MAX_SEASONS_MEASURED = 20
 # Candidate seasons found from the data: this many autocorrelation peaks are measured.
 CANDIDATE_PEAKS = 5
+# The source of a season the frequency suggests and the data do not show (MSFT's 5 days).
+UNCONFIRMED = "calendar, unconfirmed"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -316,7 +318,7 @@ def find_seasons(
     strength = {m: s for m, s in strength.items() if np.isfinite(s)}
     if not kept:
         if suggested:
-            return Seasons((suggested[0],), suggested[0], "calendar, unconfirmed", strength)
+            return Seasons((suggested[0],), suggested[0], UNCONFIRMED, strength)
         return Seasons((), None, "none", strength)
     # Seasonal naive repeats one season: the longest that holds the others whole (a week
     # of half-hours holds 7 days), else the shortest (a week of days, not 365 of them).

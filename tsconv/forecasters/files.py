@@ -60,7 +60,7 @@ def forecaster_config(fc) -> dict:
         "kind": kind.name,
         "versions": versions,
         "tsconv_version": versions["tsconv"],
-        "window": fc.window,
+        "window": fc.window_,
         "model": fc.model,
         "model_options": fc.model_options,
         "objective": fc.objective,
@@ -71,6 +71,8 @@ def forecaster_config(fc) -> dict:
         "future_features": list(fc.future_features_),
         "holidays": fc.holidays_,
         "transform": fc.transform_,
+        "transform_reason": fc.transform_reason_,
+        "window_reason": fc.window_reason_,
     }
     if fc.many_series:
         config["scalers"] = {sid: scaler.to_dict() for sid, scaler in fc.scalers_.items()}
@@ -165,6 +167,9 @@ def read_forecaster(path: str | os.PathLike, cls: type):
         fc.future_features_ = list(fc.future_features or [])
         fc.holidays_ = fc.holidays
         fc.transform_ = config["transform"]
+        fc.window_ = int(config["window"])
+        fc.window_reason_ = str(config.get("window_reason", "given"))  # older runs: given
+        fc.transform_reason_ = str(config.get("transform_reason", ""))  # older runs: none
         fc.data_ = config["data"]
         if kind.many_series:
             fc.scalers_ = {sid: StandardScaler.from_dict(s) for sid, s in config["scalers"].items()}

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 def can_continue(fc, channels: int, engine: Engine) -> bool:
     """Whether `fc`'s next fit can start from its previous fit's model (`warm_start`):
-    the same channels, one device, the same engine, and not a rule baseline (which holds
+    the same channels and window, one device, the same engine, and not a rule baseline (which holds
     the old scaler's numbers)."""
     model = getattr(fc, "model_", None)
     return (
@@ -33,6 +33,7 @@ def can_continue(fc, channels: int, engine: Engine) -> bool:
         and model is not None
         and not model.needs_scaler
         and model.num_features == channels
+        and model.window == fc.window_
         and fc.distribute == "none"
         and fc.engine_ == dataclasses.replace(engine, replicas=1)
     )

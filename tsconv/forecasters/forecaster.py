@@ -20,10 +20,10 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from tsconv.arguments import check_window
 from tsconv.data.covariates import resolve_calendar
 from tsconv.data.known_inputs import check_country, check_future_features, fit_known, past_only
 from tsconv.data.panel import Panel, as_panel, long_format
+from tsconv.data.seasons import UNCONFIRMED
 from tsconv.data.series import Series
 from tsconv.errors import InputError
 from tsconv.forecasters.files import forecaster_config, read_forecaster, write_forecaster_files
@@ -44,6 +44,9 @@ from tsconv.forecasters.scoring import heldout_residuals, mae_ratio, score_one_s
 from tsconv.models import BASELINES, MODELS, build_model
 from tsconv.preprocessing.preparation import describe_prepared, prepare_panel
 from tsconv.preprocessing.stacked_windows import stack_windows
+from tsconv.preprocessing.window_choice import AUTO as AUTO_WINDOW
+from tsconv.preprocessing.window_choice import check_window_option, choose_window
+from tsconv.preprocessing.windowing import split_sizes
 from tsconv.runs import run_dir
 from tsconv.training.engine import (
     check_engine_options,
@@ -76,7 +79,10 @@ class Forecaster(ForecastingMixin):
     (`trajectories`, `sample_paths`, `stream`) take `series_id`.
 
     Args:
-        window: observed steps per forecast ("observe 100, predict 101").
+        window: observed steps per forecast ("observe 100, predict 101"), or
+            `"auto"`: two of the longest season the training rows support, at
+            least 100 steps, at most what the series allows
+            (`tsconv.preprocessing.window_choice`).
         model: model name, one of `tsconv.models.MODELS`: `"conv"`, `"tcn"`,
             `"transformer"`, or a baseline: `"naive"`, `"seasonal-naive"`,
             `"drift"`, `"linear"` (baselines need no training loop; the rule
@@ -145,7 +151,10 @@ class Forecaster(ForecastingMixin):
         model_: the trained `keras.Model`.
         scalers_: the `StandardScaler` of each series (fitted on its training rows), by id.
         scaler_: the scaler, when the forecaster was fitted on one series.
+        window_: the window fitted with (`window`, or what `"auto"` chose).
+        window_reason_: why (`"given"`, or the seasons `"auto"` followed).
         transform_: the resolved transform name.
+        transform_reason_: why (`--transform auto` tests the training rows for stationarity).
         calendar_: the seasons with calendar features (empty: none).
         future_features_: the known-in-advance feature columns (channels after
             the past-only features, before the calendar's).
@@ -176,7 +185,7 @@ class Forecaster(ForecastingMixin):
 
     def __init__(
         self,
-        window: int = 100,
+        window: int | str = 100,
         model: str = "conv",
         transform: str = "auto",
         loss: str | None = None,
@@ -203,7 +212,7 @@ class Forecaster(ForecastingMixin):
         future_features: Sequence[str] | None = None,
         holidays: str | None = None,
     ):
-        check_window(window)
+        check_window_option(window)
         check_engine_options(device, precision, jit, deterministic, distribute)
         model_options = dict(model_options or {})
         check_model(model, model_options, objective)
@@ -316,9 +325,10 @@ class Forecaster(ForecastingMixin):
         # (rows + 1, k) per series: its rows and the step after (known columns, calendar)
         known = fit_known(panel, self.future_features_, self.calendar_, self.holidays_)
         panel = past_only(panel, self.future_features_)  # target and past-only features
+        self.window_, self.window_reason_ = self._resolve_window(panel)
         self.transform_, prepared, self.skipped_ = prepare_panel(
             panel,
-            self.window,
+            self.window_,
             self.transform,
             self.val_fraction,
             self.test_fraction,
@@ -326,10 +336,11 @@ class Forecaster(ForecastingMixin):
             self.season,
             known,
         )
+        self.transform_reason_ = next(iter(prepared.values())).transform_reason
         self.scalers_ = {sid: p.scaler for sid, p in prepared.items()}
         ends = {sid: p.train_end for sid, p in prepared.items()}
         self.seasons_ = training_seasons(panel, ends, self.season)
-        self.season_ = resolve_season(self.model, self.season, self.seasons_, self.window)
+        self.season_ = resolve_season(self.model, self.season, self.seasons_, self.window_)
         if backup_dir is not None and self.distribute == "multiworker":
             raise InputError("backups and --resume do not cover --distribute multiworker yet.")
         # (windows of all series, window, channels): one set, gathered per batch from the views
@@ -377,7 +388,7 @@ class Forecaster(ForecastingMixin):
         self.residuals_ = heldout_residuals(self.model_, splits["validation"])
         self.data_ = describe_prepared(panel, prepared)
         self.data_["seasons"] = {sid: f.to_dict() for sid, f in self.seasons_.items()}
-        keep = max(CONTEXT_ROWS, self.window + 1)
+        keep = max(CONTEXT_ROWS, self.window_ + 1)
         frames = {sid: panel.series[sid].frame.iloc[-keep:] for sid in prepared}
         self.context_ = long_format(frames, panel.id_column) if panel.many else frames[panel.target]
         if panel.many:
@@ -389,6 +400,24 @@ class Forecaster(ForecastingMixin):
         else:
             logger.info("test MAE model / naive = %.3f", mae_ratio(self.metrics_))
         return self
+
+    def _resolve_window(self, panel: Panel) -> tuple[int, str]:
+        """The window and why: as given, or for `"auto"` from the seasons of the training
+        rows (`tsconv.preprocessing.window_choice`; many series: the median length's)."""
+        if self.window != AUTO_WINDOW:
+            return int(self.window), "given"
+        ends = {
+            sid: split_sizes(len(s) - 1, self.val_fraction, self.test_fraction)[0]
+            for sid, s in panel.series.items()
+        }
+        seasons = training_seasons(panel, ends, self.season)
+        lengths = [
+            m for found in seasons.values() if found.source != UNCONFIRMED for m in found.lengths
+        ]
+        rows = int(np.median([len(s) for s in panel.series.values()]))
+        window, reason = choose_window(rows, lengths, self.val_fraction, self.test_fraction)
+        logger.info("window auto: %d, %s", window, reason)
+        return window, reason
 
     def _build(self, num_features: int) -> keras.Model:
         options = dict(self.model_options)
@@ -403,7 +432,7 @@ class Forecaster(ForecastingMixin):
         if self.strategy == "direct":
             options["output_steps"] = self.output_steps
         try:
-            return build_model(self.model, self.window, num_features, **options)
+            return build_model(self.model, self.window_, num_features, **options)
         except (ValueError, TypeError) as exc:
             raise InputError(f"invalid model option: {exc}") from None
 

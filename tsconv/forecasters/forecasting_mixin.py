@@ -250,7 +250,7 @@ class ForecastingMixin:
             )
         streams = {
             sid: ForecastStream(
-                self.model_, self.window, self.transform_, self.scalers_[sid], levels
+                self.model_, self.window_, self.transform_, self.scalers_[sid], levels
             )
             for sid, (levels, _) in self._observed(series, series_id).items()
         }
@@ -302,7 +302,7 @@ class ForecastingMixin:
                 futures.append(scale_known(self.scalers_[sid], lead_known(known)[len(levels) :]))
                 known = known[: len(levels) + 1]
             scaled = encode(self.transform_, self.scalers_[sid], levels, known)  # (rows - 1, ch)
-            windows.append(last_window(scaled, self.window))
+            windows.append(last_window(scaled, self.window_))
         count, draws = len(observed), int(point) + samples
         batch = np.repeat(np.stack(windows), draws, axis=0)  # (series * draws, window, channels)
         # (series * draws, horizon, k) known values of the steps, or None
@@ -390,10 +390,10 @@ class ForecastingMixin:
         for sid, frame in frames.items():
             where = f"series {sid!r} has" if self.many_series else "got"
             levels = frame[columns].to_numpy(np.float64)
-            if len(levels) < self.window + 1:
+            if len(levels) < self.window_ + 1:
                 raise InputError(
-                    f"need at least {self.window + 1} rows to forecast with window "
-                    f"{self.window}; {where} {len(levels)}."
+                    f"need at least {self.window_ + 1} rows to forecast with window "
+                    f"{self.window_}; {where} {len(levels)}."
                 )
             if self.transform_ == "log-return" and np.any(levels[:, 0] <= 0):
                 what = f"series {sid!r}" if self.many_series else "the target"

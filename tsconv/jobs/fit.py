@@ -69,7 +69,7 @@ class FitReport:
         if fc.many_series:
             lines += [
                 f"model: global {fc.model}, {t['parameters']:,} parameters{reach}, window "
-                f"{fc.window}, transform {fc.transform_}, each series scaled by its own "
+                f"{fc.window_}, transform {fc.transform_}, each series scaled by its own "
                 "training rows",
                 f"series: {t['series']} trained"
                 + (f", {t['skipped_series']} skipped (too short)" if t["skipped_series"] else ""),
@@ -77,12 +77,16 @@ class FitReport:
             ]
         else:
             lines += [
-                f"model: {fc.model}, {t['parameters']:,} parameters{reach}, window {fc.window}, "
+                f"model: {fc.model}, {t['parameters']:,} parameters{reach}, window {fc.window_}, "
                 f"transform {fc.transform_}, target {fc.data_['target']!r}",
                 f"{how} on {t['train_windows']:,} windows",
             ]
-        if seen is not None and seen < fc.window // 2:
-            lines.append(f"note: the model can see only the last {seen} of the {fc.window} steps")
+        if fc.window == "auto":
+            lines.append(f"window auto: {fc.window_}, {fc.window_reason_}")
+        if fc.transform == "auto":
+            lines.append(f"transform auto: {fc.transform_reason_}")
+        if seen is not None and seen < fc.window_ // 2:
+            lines.append(f"note: the model can see only the last {seen} of the {fc.window_} steps")
         lines += _per_series_errors(fc.metrics_) if fc.many_series else _errors(fc.metrics_)
         if t["best_epoch"] is not None and t["train_windows"] < FEW_WINDOWS:
             lines.append(
@@ -103,8 +107,10 @@ class FitReport:
             {
                 "run": self.run_dir,
                 "model": fc.model,
-                "window": fc.window,
+                "window": fc.window_,
                 "transform": fc.transform_,
+                "transform_reason": fc.transform_reason_,
+                "window_reason": fc.window_reason_,
                 "target": fc.data_["target"],
                 "engine": fc.engine_.to_dict(),
                 "training": fc.training_,
@@ -163,25 +169,36 @@ def _per_series_errors(metrics: dict) -> list[str]:
     if len(order) > LISTED_SERIES:
         half = LISTED_SERIES // 2
         order = [*order[:half], None, *order[-half:]]
+    seasonal = {sid: m for sid, m in per_series.items() if "seasonal_naive" in m}
+    header = f"  {'series':16} {'MAE model':>12} {'MAE naive':>12} {'ratio':>7}"
     lines = [
         f"one-step test error per series ({test['windows']:,} windows):",
-        f"  {'series':16} {'MAE model':>12} {'MAE naive':>12} {'ratio':>7}",
+        header + (f" {'MAE seasonal naive (season)':>28}" if seasonal else ""),
     ]
     for sid in order:
         if sid is None:
             lines.append("  …")
             continue
         m = per_series[sid]
-        lines.append(
+        line = (
             f"  {sid[:16]:16} {m['model']['mae']:12.4g} {m['naive']['mae']:12.4g} "
             f"{ratios[sid]:7.3f}"
         )
+        if sid in seasonal:
+            line += f" {m['seasonal_naive']['mae']:20.4g} ({m['season']:>5})"
+        lines.append(line)
     s = test["summary"]
     lines.append(
         f"test MAE model/naive: mean {s['mae_ratio_mean']:.3f}, median "
         f"{s['mae_ratio_median']:.3f}; the model beats the naive forecast (tomorrow = today) "
         f"on {s['beats_naive']} of {s['series']} series."
     )
+    if seasonal:
+        beats = sum(m["model"]["mae"] < m["seasonal_naive"]["mae"] for m in seasonal.values())
+        lines.append(
+            f"the model beats seasonal naive (the level one season before) on {beats} of the "
+            f"{len(seasonal)} series with a season."
+        )
     return lines
 
 

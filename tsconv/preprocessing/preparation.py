@@ -29,6 +29,7 @@ class Prepared:
 
     Attributes:
         transform: the resolved transform name.
+        transform_reason: why (`tsconv.preprocessing.transforms.resolve_transform`).
         scaler: fitted on the training rows of the transformed series only.
         splits: `"train"`, `"validation"` and `"test"` `Windows` (views).
         previous: `(rows - 1,)` level before each transformed row (the naive forecast).
@@ -37,6 +38,7 @@ class Prepared:
     """
 
     transform: str
+    transform_reason: str
     scaler: StandardScaler
     splits: dict[str, Windows]
     previous: np.ndarray
@@ -107,13 +109,18 @@ def prepare(
     >>> p.splits["train"].inputs.shape  # (windows, window, channels)
     (219, 20, 1)
     """
-    transform = transforms.resolve_transform(transform, levels[:, 0])
+    # Every transform drops the first row, so the split is known before choosing one.
+    train_end, val_end = split_rows(
+        len(levels) - 1, window, val_fraction, test_fraction, season=season
+    )
+    # Transformed training rows [0, train_end) are level rows [1, train_end] (and row 0).
+    transform, reason = transforms.resolve_transform(transform, levels[:, 0], train_end + 1)
     moves = changes(transform, with_known(levels, known))  # (rows - 1, channels + k)
-    train_end, val_end = split_rows(len(moves), window, val_fraction, test_fraction, season=season)
     scaler = StandardScaler().fit(moves[:train_end])  # training rows only: no leakage
     windows = make_windows(scaler.transform(moves).astype(np.float32), window, output_steps)
     return Prepared(
         transform=transform,
+        transform_reason=reason,
         scaler=scaler,
         splits={
             "train": windows.between(0, train_end),
@@ -127,24 +134,50 @@ def prepare(
     )
 
 
-def panel_transform(name: str, panel: Panel) -> str:
+def panel_transform(
+    name: str,
+    panel: Panel,
+    window: int,
+    val_fraction: float = 0.1,
+    test_fraction: float = 0.1,
+) -> tuple[str, str]:
     """One transform for every series of `panel` (`tsconv.preprocessing.transforms`).
 
-    `"auto"` is log-return only when every series is positive, else diff; a
-    named transform is checked against each series.
+    `"auto"` models levels only when every series' training rows look
+    stationary, else log-return when every series is positive, else diff; a
+    named transform is checked against each series. A series too short to
+    split is left to `prepare_panel` (which skips or rejects it).
+
+    Returns:
+        `(transform, reason)`.
 
     Raises:
         InputError: for an unknown name, or log-return with a value <= 0 (naming the series).
     """
-    resolved = []
+    resolved = {}
     for sid, series in panel.series.items():
         try:
-            resolved.append(transforms.resolve_transform(name, series.values[:, 0]))
+            train_end, _ = split_rows(len(series) - 1, window, val_fraction, test_fraction)
+        except InputError:
+            train_end = len(series) - 1
+        try:
+            resolved[sid] = transforms.resolve_transform(name, series.values[:, 0], train_end + 1)
         except InputError as exc:
             raise InputError(f"{panel.label(sid)}: {exc}" if panel.many else str(exc)) from None
-    if name == "auto":
-        return "log-return" if all(r == "log-return" for r in resolved) else "diff"
-    return name
+    if name != "auto":
+        return name, "given"
+    if not panel.many:
+        return next(iter(resolved.values()))
+    wander = [sid for sid, (chosen, _) in resolved.items() if chosen != "none"]
+    if not wander:
+        return "none", f"levels: the training rows of all {len(resolved)} series look stationary"
+    positive = all(np.all(s.values[:, 0] > 0) for s in panel.series.values())
+    chosen = "log-return" if positive else "diff"
+    example = resolved[wander[0]][1].split(": ", 1)[1]
+    return chosen, (
+        f"{chosen}: {len(wander)} of {len(resolved)} series wander or are too short to test "
+        f"(e.g. {panel.label(wander[0])}: {example})"
+    )
 
 
 def prepare_panel(
@@ -171,7 +204,8 @@ def prepare_panel(
 
     Returns:
         `(transform, prepared, skipped)`: the resolved transform, `Prepared`
-        by series id (in the panel's order) and the ids skipped.
+        by series id (in the panel's order, each with the panel's transform
+        and its reason) and the ids skipped.
 
     Raises:
         InputError: when no series is long enough, or the transform does not suit one.
@@ -181,7 +215,8 @@ def prepare_panel(
     >>> list(prepared)[:2], skipped
     (['cpi', 'm1'], [])
     """
-    transform = panel_transform(transform, panel)
+    transform, reason = panel_transform(transform, panel, window, val_fraction, test_fraction)
+    logger.info("transform %s", reason if reason != "given" else f"{transform} (given)")
     prepared, skipped = {}, []
     for sid, series in panel.series.items():
         try:
@@ -195,6 +230,7 @@ def prepare_panel(
                 season=check_seasons(season)[0] if season else infer_season(series.freq),
                 known=None if known is None else known[sid],
             )
+            prepared[sid].transform_reason = reason
         except InputError:
             if not panel.many:
                 raise

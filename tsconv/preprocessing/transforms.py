@@ -14,31 +14,60 @@ from __future__ import annotations
 import numpy as np
 
 from tsconv.errors import InputError
+from tsconv.preprocessing.stationarity import stationarity
 
 TRANSFORMS = ("auto", "none", "diff", "log-return")
 
 
-def resolve_transform(name: str, levels: np.ndarray) -> str:
+def resolve_transform(
+    name: str, levels: np.ndarray, training_rows: int | None = None
+) -> tuple[str, str]:
     """Resolves `"auto"` and checks that `levels` suit the transform.
 
-    `"auto"` is `"log-return"` when every level is positive (prices), else
-    `"diff"`: both make a random-walk-like series stationary.
+    `"auto"` models levels (`"none"`) when the training rows look stationary
+    (`tsconv.preprocessing.stationarity`: KPSS does not reject, ADF does), and
+    changes for the rest — `"log-return"` when every level is positive
+    (prices), else `"diff"` — since both make a random walk or trend stationary.
+
+    Args:
+        name: a name in `TRANSFORMS`.
+        levels: `(rows,)` target levels.
+        training_rows: how many of the first level rows are training rows, the only
+            ones the test looks at (default: all).
+
+    Returns:
+        `(transform, reason)`: the transform and one phrase saying why.
 
     Raises:
         InputError: for an unknown name, or `"log-return"` with a level <= 0.
+
+    Example:
+    >>> resolve_transform("auto", np.exp(np.cumsum(np.full(200, 0.01))))[0]
+    'log-return'
     """
     if name not in TRANSFORMS:
         raise InputError(f"unknown transform {name!r}; use one of {list(TRANSFORMS)}.")
     positive = bool(np.all(levels > 0))
     if name == "auto":
-        return "log-return" if positive else "diff"
+        verdict = stationarity(levels[:training_rows])
+        if verdict is not None and verdict.stationary:
+            return "none", f"levels: the training rows look stationary ({verdict.describe()})"
+        changes = "log-return" if positive else "diff"
+        why = (
+            "too few training rows to test for stationarity"
+            if verdict is None
+            else "the training rows do not hold one level (a random walk, a trend or level "
+            f"shifts: {verdict.describe()})"
+        )
+        sign = "every value positive" if positive else "some values <= 0"
+        return changes, f"{changes}: {why}; {sign}"
     if name == "log-return" and not positive:
         row = int(np.flatnonzero(levels <= 0)[0])
         raise InputError(
             f"--transform log-return needs positive values, but row {row} of the target is "
             f"{levels[row]}. Use --transform diff."
         )
-    return name
+    return name, "given"
 
 
 def forward(name: str, levels: np.ndarray) -> np.ndarray:

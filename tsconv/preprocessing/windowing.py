@@ -166,6 +166,42 @@ def last_window(values: np.ndarray, window: int) -> np.ndarray:
     return values[len(values) - window :]
 
 
+def split_sizes(
+    rows: int, val_fraction: float = 0.1, test_fraction: float = 0.1
+) -> tuple[int, int, int]:
+    """`(train_end, validation rows, test rows)` of `split_rows`, whatever the window.
+
+    Raises:
+        InputError: for a fraction outside (0, 0.5).
+
+    Example:
+    >>> split_sizes(1000)
+    (800, 100, 100)
+    """
+    for name, frac in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
+        if not 0 < frac < 0.5:
+            raise InputError(f"{name} must be between 0 and 0.5. Received: {name}={frac}")
+    n_test = max(1, round(rows * test_fraction))
+    n_val = max(1, round(rows * val_fraction))
+    return rows - n_test - n_val, n_val, n_test
+
+
+def largest_window(
+    rows: int,
+    val_fraction: float = 0.1,
+    test_fraction: float = 0.1,
+    min_train_windows: int = MIN_TRAIN_WINDOWS,
+) -> int:
+    """The longest window `split_rows` accepts for `rows` (transformed) rows; < 1 for none.
+
+    Example:
+    >>> largest_window(1000)  # 800 training rows, 30 windows at least
+    770
+    """
+    train_end, _, _ = split_sizes(rows, val_fraction, test_fraction)
+    return train_end - min_train_windows
+
+
 def split_rows(
     rows: int,
     window: int,
@@ -198,17 +234,11 @@ def split_rows(
     (800, 900)
     """
     check_window(window)
-    for name, frac in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
-        if not 0 < frac < 0.5:
-            raise InputError(f"{name} must be between 0 and 0.5. Received: {name}={frac}")
-    n_test = max(1, round(rows * test_fraction))
-    n_val = max(1, round(rows * val_fraction))
-    train_end = rows - n_test - n_val
+    train_end, n_val, n_test = split_sizes(rows, val_fraction, test_fraction)
     train_windows = count_windows(train_end, window)
     if train_windows < min_train_windows:
         needed = window + min_train_windows
-        # Largest window that still leaves enough training windows.
-        fits = train_end - min_train_windows
+        fits = largest_window(rows, val_fraction, test_fraction, min_train_windows)
         if season and 2 * season <= fits:
             hint = (
                 f"try --window {2 * season} (two seasons of {season} steps; at most {fits} "
