@@ -19,13 +19,6 @@ MSFT = ROOT / "datasets" / "msft.csv"
 TINY = {"window": 20, "epochs": 2, "batch_size": 32, "model_options": {"filters": 8}, "jit": False}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests marked slow first, the rest in their order: pytest-xdist then starts the
-    long ones early and fills the gaps with short ones, instead of a long one finishing
-    alone at the end while the other workers idle."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 def price_frame(rows: int = 300, seed: int = 0) -> pd.DataFrame:
     """A positive, trending, price-like business-daily series with a volume column."""
     rng = np.random.default_rng(seed)

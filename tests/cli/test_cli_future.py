@@ -198,3 +198,56 @@ def test_backtest_with_future_features_and_audit(files):
     scores = pd.read_csv(out)
     mase = scores.groupby("model")["mase"].mean()
     assert mase["linear"] < 0.3 * mase["seasonal-naive"], mase
+
+
+def test_many_series_fit_and_forecast_with_a_long_plan(tmp_path):
+    """A long CSV of two stores: the plan file names each row's store; a store missing
+    from the plan is a one-line error and nothing is written."""
+    rng = np.random.default_rng(1)
+    index = pd.date_range("2024-01-01", periods=200, freq="D")
+    rows, plans = [], []
+    ahead = pd.date_range(index[-1] + pd.Timedelta(days=1), periods=6, freq="D")
+    for store, offset in (("north", 10.0), ("south", 20.0)):
+        promo = (rng.random(200) < 0.2).astype(float)
+        sales = offset + np.sin(2 * np.pi * np.arange(200) / 7) + 3 * promo
+        rows.append(pd.DataFrame({"store": store, "date": index, "sales": sales, "promo": promo}))
+        plans.append(pd.DataFrame({"store": store, "date": ahead, "promo": [1.0, 0, 0, 1, 0, 0]}))
+    pd.concat(rows).to_csv(tmp_path / "stores.csv", index=False)
+    pd.concat(plans).to_csv(tmp_path / "plan.csv", index=False)
+    pd.concat(plans[:1]).to_csv(tmp_path / "north_only.csv", index=False)
+    runs = tmp_path / "runs"
+    fit = invoke(
+        "fit",
+        tmp_path / "stores.csv",
+        "--id-column",
+        "store",
+        "--model",
+        "linear",
+        "--window",
+        "14",
+        "--future-features",
+        "promo",
+        "--runs-dir",
+        runs,
+        "--name",
+        "stores",
+        "--quiet",
+    )
+    assert fit.exit_code == 0, fit.output
+    out = tmp_path / "fc.csv"
+    args = ["forecast", "--run", runs / "stores", "--horizon", 6, "--out", out, "--quiet"]
+    forecast = invoke(*args, "--future", tmp_path / "plan.csv")
+    assert forecast.exit_code == 0, forecast.output
+    table = pd.read_csv(out)
+    assert sorted(set(table["store"])) == ["north", "south"] and len(table) == 12
+    for store, part in table.groupby("store"):
+        lift = (
+            part["sales"].to_numpy()[[0, 3]].mean() - part["sales"].to_numpy()[[1, 2, 4, 5]].mean()
+        )
+        assert 2 < lift < 4, (store, part)
+    out.unlink()
+    bad(
+        invoke(*args, "--future", tmp_path / "north_only.csv"),
+        "give their values of series 'south' for the 6 forecast steps",
+    )
+    assert not out.exists()

@@ -98,7 +98,7 @@ def test_a_panel_models_levels_only_when_every_series_is_stationary(tmp_path):
     path = tmp_path / "calm.csv"
     panel_frame(calm).to_csv(path, index=False)
     panel = tsconv.load_panel_csv(path, id_column="id", target="y")
-    assert panel_transform("auto", panel, window=48) == (
+    assert panel_transform("auto", panel) == (
         "none",
         "levels: the training rows of all 2 series look stationary",
     )
@@ -106,7 +106,7 @@ def test_a_panel_models_levels_only_when_every_series_is_stationary(tmp_path):
     path = tmp_path / "mixed.csv"
     panel_frame(mixed).to_csv(path, index=False)
     transform, reason = panel_transform(
-        "auto", tsconv.load_panel_csv(path, id_column="id", target="y"), window=48
+        "auto", tsconv.load_panel_csv(path, id_column="id", target="y")
     )
     assert transform == "log-return"
     assert reason.startswith("log-return: 1 of 3 series wander") and "'c'" in reason
@@ -138,7 +138,7 @@ def test_as_panel_wraps_one_series_with_the_same_choice(tmp_path):
     frame.to_csv(path, index=False)
     series = tsconv.load_csv(path)
     alone = prepare(series.values, window=24)
-    assert panel_transform("auto", as_panel(series), window=24) == (
+    assert panel_transform("auto", as_panel(series)) == (
         alone.transform,
         alone.transform_reason,
     )

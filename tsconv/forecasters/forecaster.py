@@ -23,7 +23,6 @@ import numpy as np
 from tsconv.data.covariates import resolve_calendar
 from tsconv.data.known_inputs import check_country, check_future_features, fit_known, past_only
 from tsconv.data.panel import Panel, as_panel, long_format
-from tsconv.data.seasons import UNCONFIRMED
 from tsconv.data.series import Series
 from tsconv.errors import InputError
 from tsconv.forecasters.files import forecaster_config, read_forecaster, write_forecaster_files
@@ -37,6 +36,7 @@ from tsconv.forecasters.options import (
     check_transform,
     resolve_output_steps,
     resolve_season,
+    resolve_window,
     training_loss,
     training_seasons,
 )
@@ -44,9 +44,7 @@ from tsconv.forecasters.scoring import heldout_residuals, mae_ratio, score_one_s
 from tsconv.models import BASELINES, MODELS, build_model
 from tsconv.preprocessing.preparation import describe_prepared, prepare_panel
 from tsconv.preprocessing.stacked_windows import stack_windows
-from tsconv.preprocessing.window_choice import AUTO as AUTO_WINDOW
-from tsconv.preprocessing.window_choice import check_window_option, choose_window
-from tsconv.preprocessing.windowing import split_sizes
+from tsconv.preprocessing.window_choice import check_window_option
 from tsconv.runs import run_dir
 from tsconv.training.engine import (
     check_engine_options,
@@ -325,7 +323,9 @@ class Forecaster(ForecastingMixin):
         # (rows + 1, k) per series: its rows and the step after (known columns, calendar)
         known = fit_known(panel, self.future_features_, self.calendar_, self.holidays_)
         panel = past_only(panel, self.future_features_)  # target and past-only features
-        self.window_, self.window_reason_ = self._resolve_window(panel)
+        self.window_, self.window_reason_ = resolve_window(
+            self.window, panel, self.season, self.val_fraction, self.test_fraction
+        )
         self.transform_, prepared, self.skipped_ = prepare_panel(
             panel,
             self.window_,
@@ -400,24 +400,6 @@ class Forecaster(ForecastingMixin):
         else:
             logger.info("test MAE model / naive = %.3f", mae_ratio(self.metrics_))
         return self
-
-    def _resolve_window(self, panel: Panel) -> tuple[int, str]:
-        """The window and why: as given, or for `"auto"` from the seasons of the training
-        rows (`tsconv.preprocessing.window_choice`; many series: the median length's)."""
-        if self.window != AUTO_WINDOW:
-            return int(self.window), "given"
-        ends = {
-            sid: split_sizes(len(s) - 1, self.val_fraction, self.test_fraction)[0]
-            for sid, s in panel.series.items()
-        }
-        seasons = training_seasons(panel, ends, self.season)
-        lengths = [
-            m for found in seasons.values() if found.source != UNCONFIRMED for m in found.lengths
-        ]
-        rows = int(np.median([len(s) for s in panel.series.values()]))
-        window, reason = choose_window(rows, lengths, self.val_fraction, self.test_fraction)
-        logger.info("window auto: %d, %s", window, reason)
-        return window, reason
 
     def _build(self, num_features: int) -> keras.Model:
         options = dict(self.model_options)

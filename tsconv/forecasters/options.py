@@ -12,13 +12,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+import numpy as np
+
 from tsconv.data.panel import Panel
-from tsconv.data.seasons import Seasons, check_seasons, find_seasons
+from tsconv.data.seasons import UNCONFIRMED, Seasons, check_seasons, find_seasons
 from tsconv.errors import InputError
 from tsconv.layers.distribution_head import DISTRIBUTIONS, NLL_LOSSES
 from tsconv.models import MODELS, check_model_options
 from tsconv.preprocessing import transforms
-from tsconv.preprocessing.windowing import check_output_steps
+from tsconv.preprocessing.window_choice import AUTO, choose_window
+from tsconv.preprocessing.windowing import check_output_steps, split_sizes
 
 STRATEGIES = ("recursive", "direct")
 # Target steps per model call of the direct strategy when none is given.
@@ -191,3 +194,29 @@ def training_seasons(panel: Panel, train_ends: dict[str, int], season) -> dict[s
         sid: find_seasons(panel.series[sid].values[: end + 1, 0], panel.series[sid].freq, season)
         for sid, end in train_ends.items()
     }
+
+
+def resolve_window(
+    window: int | str,
+    panel: Panel,
+    season: int | Sequence[int] | None,
+    val_fraction: float,
+    test_fraction: float,
+) -> tuple[int, str]:
+    """The window a fit uses and why: as given, or for `"auto"` from the seasons of the
+    training rows (`tsconv.preprocessing.window_choice.choose_window`; for many series,
+    their seasons together and the median length)."""
+    if window != AUTO:
+        return int(window), "given"
+    ends = {
+        sid: split_sizes(len(s) - 1, val_fraction, test_fraction)[0]
+        for sid, s in panel.series.items()
+    }
+    seasons = training_seasons(panel, ends, season)
+    lengths = [
+        m for found in seasons.values() if found.source != UNCONFIRMED for m in found.lengths
+    ]
+    rows = int(np.median([len(s) for s in panel.series.values()]))
+    chosen, reason = choose_window(rows, lengths, val_fraction, test_fraction)
+    logger.info("window auto: %d, %s", chosen, reason)
+    return chosen, reason

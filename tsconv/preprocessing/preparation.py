@@ -18,7 +18,13 @@ from tsconv.data.seasons import check_seasons
 from tsconv.errors import InputError
 from tsconv.preprocessing import transforms
 from tsconv.preprocessing.scaling import StandardScaler
-from tsconv.preprocessing.windowing import Windows, lead_known, make_windows, split_rows
+from tsconv.preprocessing.windowing import (
+    Windows,
+    lead_known,
+    make_windows,
+    split_rows,
+    split_sizes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -135,18 +141,14 @@ def prepare(
 
 
 def panel_transform(
-    name: str,
-    panel: Panel,
-    window: int,
-    val_fraction: float = 0.1,
-    test_fraction: float = 0.1,
+    name: str, panel: Panel, val_fraction: float = 0.1, test_fraction: float = 0.1
 ) -> tuple[str, str]:
     """One transform for every series of `panel` (`tsconv.preprocessing.transforms`).
 
     `"auto"` models levels only when every series' training rows look
     stationary, else log-return when every series is positive, else diff; a
-    named transform is checked against each series. A series too short to
-    split is left to `prepare_panel` (which skips or rejects it).
+    named transform is checked against each series. The training rows are
+    those of `split_rows`, whatever the window.
 
     Returns:
         `(transform, reason)`.
@@ -156,10 +158,7 @@ def panel_transform(
     """
     resolved = {}
     for sid, series in panel.series.items():
-        try:
-            train_end, _ = split_rows(len(series) - 1, window, val_fraction, test_fraction)
-        except InputError:
-            train_end = len(series) - 1
+        train_end, _, _ = split_sizes(len(series) - 1, val_fraction, test_fraction)
         try:
             resolved[sid] = transforms.resolve_transform(name, series.values[:, 0], train_end + 1)
         except InputError as exc:
@@ -215,7 +214,7 @@ def prepare_panel(
     >>> list(prepared)[:2], skipped
     (['cpi', 'm1'], [])
     """
-    transform, reason = panel_transform(transform, panel, window, val_fraction, test_fraction)
+    transform, reason = panel_transform(transform, panel, val_fraction, test_fraction)
     logger.info("transform %s", reason if reason != "given" else f"{transform} (given)")
     prepared, skipped = {}, []
     for sid, series in panel.series.items():
