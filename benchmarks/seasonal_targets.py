@@ -65,8 +65,9 @@ def references(series: tsconv.Series, horizon: int, seasons: tuple[int, ...]):
         return pd.DataFrame(), {}, "statsforecast is not installed: references left out."
     target = series.values[:, 0]
     frame = pd.DataFrame({"unique_id": "y", "ds": series.index, "y": target})
-    # ETS and Theta take one season: the shortest. With the half-hourly file's 336 the
-    # references had not finished after more than 5 minutes on one core and were stopped.
+    # ETS and Theta take one season: the shortest. (With the primary, 336 on the half-hourly
+    # file, a run spent over 4 minutes past the tsconv models, most likely in these, and
+    # was stopped.)
     primary = min(seasons) if seasons else 1
     candidates = {"MSTL": lambda: MSTL(season_length=list(seasons))} if seasons else {}
     candidates["AutoETS"] = lambda: AutoETS(season_length=primary)
@@ -139,7 +140,16 @@ def run_case(case: str, models: list[str], options: dict) -> None:
     first = fold_origins(len(series), horizon, FOLDS)[0]
     found = find_seasons(series.values[:first, 0], series.freq)
     started = time.perf_counter()
-    result = run_backtest(series, models, horizon=horizon, folds=FOLDS, samples=0, **options)
+    result = run_backtest(
+        series,
+        models,
+        horizon=horizon,
+        folds=FOLDS,
+        samples=0,
+        progress=lambda line: print(f"{time.perf_counter() - started:6.0f}s {line}", flush=True),
+        **options,
+    )
+    print(f"{time.perf_counter() - started:6.0f}s references ({found.describe()})", flush=True)
     extra, seconds, note = references(series, horizon, found.lengths)
     scores = pd.concat([result.scores[["model", "fold", "mase", "smape"]], extra])
     table = scores.groupby("model")[["mase", "smape"]].agg(["mean", "std"])
