@@ -1,9 +1,8 @@
 """`Forecaster`: fit a Keras forecaster on one series or many, forecast, save and load.
 
-The data path of `fit`, in order: every series → target transform (changes)
-→ its own chronological split and scaler fitted on its training rows
-(`prepare_panel`) → zero-copy windows, all series' served as one set
-(`stack_windows`) → one Keras model, trained by `fitting.train_model` (or,
+The data path of `fit`, in order: every series → window, target transform
+(changes), its own chronological split and scaler fitted on its training rows,
+zero-copy windows of all series served as one set (`fit_inputs`) → one Keras model, trained by `fitting.train_model` (or,
 with `warm_start`, the previous fit's model trained on) → one-step predictions
 of each series, scored in levels against the naive forecast (`scoring`). The
 future (rollout, sampling, streaming) is `forecasting_mixin`; the run files `files`.
@@ -21,29 +20,24 @@ import keras
 import numpy as np
 
 from tsconv.data.covariates import resolve_calendar
-from tsconv.data.known_inputs import check_country, check_future_features, fit_known, past_only
-from tsconv.data.panel import Panel, as_panel, long_format
+from tsconv.data.known_inputs import check_country, check_future_features
+from tsconv.data.panel import Panel
 from tsconv.data.series import Series
 from tsconv.errors import InputError
 from tsconv.forecasters.files import forecaster_config, read_forecaster, write_forecaster_files
+from tsconv.forecasters.fit_inputs import describe_inputs, prepare_inputs
 from tsconv.forecasters.fitting import can_continue, set_initial_weights, train_model
 from tsconv.forecasters.forecasting_mixin import ForecastingMixin
 from tsconv.forecasters.options import (
     check_model,
-    check_panel_model,
     check_season,
     check_strategy,
     check_transform,
     resolve_output_steps,
-    resolve_season,
-    resolve_window,
     training_loss,
-    training_seasons,
 )
 from tsconv.forecasters.scoring import heldout_residuals, mae_ratio, score_one_step
 from tsconv.models import BASELINES, MODELS, build_model
-from tsconv.preprocessing.preparation import describe_prepared, prepare_panel
-from tsconv.preprocessing.stacked_windows import stack_windows
 from tsconv.preprocessing.window_choice import check_window_option
 from tsconv.runs import run_dir
 from tsconv.training.engine import (
@@ -58,11 +52,6 @@ from tsconv.training.engine import (
 from tsconv.training.loop import check_training_options
 
 logger = logging.getLogger(__name__)
-
-# Rows of each observed series kept with the model (at least window + 1): enough to
-# forecast, and to draw some history in front of a forecast.
-CONTEXT_ROWS = 500
-SPLITS = ("train", "validation", "test")
 
 
 class Forecaster(ForecastingMixin):
@@ -311,41 +300,11 @@ class Forecaster(ForecastingMixin):
         >>> fc.metrics_["test"]["model"]["mae"] > 0
         True
         """
-        panel = as_panel(data)
-        check_panel_model(self.model, self.distribute, panel)
-        self.future_features_ = check_future_features(self.future_features, panel.features)
-        self.holidays_ = self.holidays
-        shortest = min(len(s) for s in panel.series.values())
-        freq = next(iter(panel.series.values())).freq
-        self.calendar_ = resolve_calendar(self.calendar, self.season, freq, shortest)
-        if self.calendar == "auto" and not self.calendar_:
-            logger.info("calendar auto: frequency %r has no calendar season here", freq)
-        # (rows + 1, k) per series: its rows and the step after (known columns, calendar)
-        known = fit_known(panel, self.future_features_, self.calendar_, self.holidays_)
-        panel = past_only(panel, self.future_features_)  # target and past-only features
-        self.window_, self.window_reason_ = resolve_window(
-            self.window, panel, self.season, self.val_fraction, self.test_fraction
-        )
-        self.transform_, prepared, self.skipped_ = prepare_panel(
-            panel,
-            self.window_,
-            self.transform,
-            self.val_fraction,
-            self.test_fraction,
-            self.output_steps,
-            self.season,
-            known,
-        )
-        self.transform_reason_ = next(iter(prepared.values())).transform_reason
-        self.scalers_ = {sid: p.scaler for sid, p in prepared.items()}
-        ends = {sid: p.train_end for sid, p in prepared.items()}
-        self.seasons_ = training_seasons(panel, ends, self.season)
-        self.season_ = resolve_season(self.model, self.season, self.seasons_, self.window_)
         if backup_dir is not None and self.distribute == "multiworker":
             raise InputError("backups and --resume do not cover --distribute multiworker yet.")
-        # (windows of all series, window, channels): one set, gathered per batch from the views
-        splits = {k: stack_windows([p.splits[k] for p in prepared.values()]) for k in SPLITS}
-        channels = len(panel.features) + 1 + (next(iter(known.values())).shape[1] if known else 0)
+        # Sets the data's fitted attributes (window_, transform_, scalers_, seasons_, ...).
+        inputs = prepare_inputs(self, data)
+        prepared, splits, channels = inputs.prepared, inputs.splits, inputs.channels
         # Baselines compute in closed form on scaled values: half precision buys nothing.
         precision = "float32" if self.model in BASELINES else self.precision
         engine = resolve_engine(
@@ -383,15 +342,11 @@ class Forecaster(ForecastingMixin):
             self.model_ = plain
         primary = {sid: found.primary for sid, found in self.seasons_.items()}
         self.metrics_, self.predictions_ = score_one_step(
-            self.model_, prepared, splits, panel, primary
+            self.model_, prepared, splits, inputs.panel, primary
         )
         self.residuals_ = heldout_residuals(self.model_, splits["validation"])
-        self.data_ = describe_prepared(panel, prepared)
-        self.data_["seasons"] = {sid: f.to_dict() for sid, f in self.seasons_.items()}
-        keep = max(CONTEXT_ROWS, self.window_ + 1)
-        frames = {sid: panel.series[sid].frame.iloc[-keep:] for sid in prepared}
-        self.context_ = long_format(frames, panel.id_column) if panel.many else frames[panel.target]
-        if panel.many:
+        self.data_, self.context_ = describe_inputs(inputs, self.seasons_, self.window_)
+        if inputs.panel.many:
             logger.info(
                 "test MAE model / naive: mean %.3f over %d series",
                 mae_ratio(self.metrics_),
