@@ -107,6 +107,14 @@ def fit(
             "scale, trained by likelihood) [default: point]."
         ),
     ] = None,
+    revin: Annotated[
+        bool | None,
+        typer.Option(
+            "--revin",
+            help="conv, tcn, transformer: scale each window by its own mean and spread "
+            "(reversible instance normalization).",
+        ),
+    ] = None,
     strategy: Annotated[
         str,
         typer.Option(
@@ -209,6 +217,7 @@ def fit(
                 dropout=dropout,
                 ridge=ridge,
                 distribution=distribution,
+                revin=revin,
             ),
             device=device,
             precision=precision,

@@ -1,7 +1,7 @@
 """Argument checks shared by every layer of tsconv.
 
 Keras objects raise `ValueError("what is wrong. Received: arg=value")`
-(`check_positive_int`, `check_rate`, `check_choice`); the user-facing
+(`check_positive_int`, `check_rate`, `check_bool`, `check_choice`); the user-facing
 `window` and `horizon` checks raise `InputError` with the CLI flag to fix.
 """
 
@@ -22,6 +22,12 @@ def check_rate(name: str, value) -> None:
     """Raises `ValueError` unless `value` is a number in `[0, 1)`."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
         raise ValueError(f"`{name}` must be in [0, 1). Received: {name}={value!r}")
+
+
+def check_bool(name: str, value) -> None:
+    """Raises `ValueError` unless `value` is `True` or `False`."""
+    if not isinstance(value, bool):
+        raise ValueError(f"`{name}` must be True or False. Received: {name}={value!r}")
 
 
 def check_choice(name: str, value, choices: tuple) -> None:

@@ -1,10 +1,11 @@
 """`Forecaster`: fit a Keras forecaster on one series or many, forecast, save and load.
 
 The data path of `fit`, in order: every series → window, target transform
-(changes), its own chronological split and scaler fitted on its training rows,
-zero-copy windows of all series served as one set (`fit_inputs`) → one Keras model, trained by `fitting.train_model` (or,
-with `warm_start`, the previous fit's model trained on) → one-step predictions
-of each series, scored in levels against the naive forecast (`scoring`). The
+(changes), its own chronological split and scaler fitted on its training
+rows, zero-copy windows of all series served as one set (`fit_inputs`) → one
+Keras model, trained by `fitting.train_model` (or, with `warm_start`, the
+previous fit's model trained on) → one-step predictions of each series,
+scored in levels against the naive forecast (`scoring`). The
 future (rollout, sampling, streaming) is `forecasting_mixin`; the run files `files`.
 """
 

@@ -45,6 +45,11 @@ def check_model(model: str, model_options: dict, objective: str) -> None:
             f"objective 'sequence' needs a causal model with a per-step head (tcn, "
             f"transformer); {model!r} has none. Received: objective={objective!r}"
         )
+    if objective == "sequence" and model_options.get("revin"):
+        raise InputError(
+            "revin scales each window by its own statistics, so positions are not one-step "
+            "forecasts; use objective 'last' with revin, or leave revin out."
+        )
 
 
 def check_season(season: int | Sequence[int] | None) -> None:

@@ -6,6 +6,7 @@ import keras  # noqa: F401
 
 from tsconv.layers.attention import CausalSelfAttention, SinusoidalPositionEncoding
 from tsconv.layers.distribution_head import DistributionHead
+from tsconv.layers.instance_norm import WindowDenormalization, WindowNormalization
 from tsconv.layers.last_step import LastStep
 from tsconv.layers.tcn import TCNBlock
 from tsconv.layers.transformer import TransformerBlock
@@ -17,4 +18,6 @@ __all__ = [
     "SinusoidalPositionEncoding",
     "TCNBlock",
     "TransformerBlock",
+    "WindowDenormalization",
+    "WindowNormalization",
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from tsconv.arguments import check_positive_int, check_rate
+from tsconv.arguments import check_bool, check_positive_int, check_rate
 from tsconv.layers.conv_step import conv_queue, conv_step
 from tsconv.layers.distribution_head import make_head
+from tsconv.layers.instance_norm import WindowDenormalization, WindowNormalization
 from tsconv.models.base import ForecasterModel
 
 
@@ -32,6 +33,11 @@ class CausalConvForecaster(ForecasterModel, keras.Model):
         output_steps: values the head forecasts at once: 1 (default) for the
             recursive strategy, K for the direct one (the next K steps; a
             point head only).
+        revin: reversible instance normalization (`tsconv.layers.WindowNormalization`):
+            each window's target is scaled by its own mean and standard
+            deviation before the network and the forecast scaled back. The
+            window then moves every forecast, so there is no stream cache and
+            no sequence objective. Default False.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Raises:
@@ -53,6 +59,7 @@ class CausalConvForecaster(ForecasterModel, keras.Model):
         dropout: float = 0.0,
         distribution: str = "point",
         output_steps: int = 1,
+        revin: bool = False,
         **kwargs,
     ):
         for arg, value in (
@@ -64,6 +71,7 @@ class CausalConvForecaster(ForecasterModel, keras.Model):
         ):
             check_positive_int(arg, value)
         check_rate("dropout", dropout)
+        check_bool("revin", revin)
 
         # === Layers ===
         convs = [
@@ -79,12 +87,18 @@ class CausalConvForecaster(ForecasterModel, keras.Model):
         # === Functional Model ===
         inputs = keras.Input(shape=(window, num_features), name="window")
         x = inputs
+        if revin:
+            x, stats = WindowNormalization(name="revin", dtype="float32")(inputs)
         for conv, drop in zip(convs, drops, strict=True):
             x = conv(x)  # (batch, window, filters)
             if dropout > 0:
                 x = drop(x)
         x = flatten(x)  # (batch, window * filters)
         outputs = head(x)  # (batch, output_steps), or (batch, [loc, scale])
+        if revin:
+            outputs = WindowDenormalization(distribution, name="revin_out", dtype="float32")(
+                [outputs, stats]
+            )
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===
@@ -96,6 +110,9 @@ class CausalConvForecaster(ForecasterModel, keras.Model):
         self.dropout = dropout
         self.distribution = distribution
         self.output_steps = output_steps
+        self.revin = revin
+        if revin:  # the window's statistics move every forecast: no exact stream
+            self.supports_cache = False
 
     # Every step's forecast can be streamed exactly (see `stream_step`).
     supports_cache = True
@@ -179,6 +196,7 @@ class CausalConvForecaster(ForecasterModel, keras.Model):
                 "dropout": self.dropout,
                 "distribution": self.distribution,
                 "output_steps": self.output_steps,
+                "revin": self.revin,
             }
         )
         return config

@@ -6,8 +6,9 @@ import logging
 
 import keras
 
-from tsconv.arguments import check_positive_int, check_rate
+from tsconv.arguments import check_bool, check_positive_int, check_rate
 from tsconv.layers.distribution_head import make_head
+from tsconv.layers.instance_norm import WindowDenormalization, WindowNormalization
 from tsconv.layers.last_step import LastStep
 from tsconv.layers.tcn import TCNBlock
 from tsconv.models.base import ForecasterModel
@@ -83,6 +84,11 @@ class TCNForecaster(ForecasterModel, keras.Model):
         output_steps: values the head forecasts at once: 1 (default) for the
             recursive strategy, K for the direct one (the next K steps; a
             point head only).
+        revin: reversible instance normalization (`tsconv.layers.WindowNormalization`):
+            each window's target is scaled by its own mean and standard
+            deviation before the network and the forecast scaled back. The
+            window then moves every forecast, so there is no stream cache and
+            no sequence objective. Default False.
         **kwargs: passed to `keras.Model`.
 
     Raises:
@@ -112,6 +118,7 @@ class TCNForecaster(ForecasterModel, keras.Model):
         normalization: str = "layer",
         distribution: str = "point",
         output_steps: int = 1,
+        revin: bool = False,
         **kwargs,
     ):
         for arg, value in (
@@ -123,6 +130,7 @@ class TCNForecaster(ForecasterModel, keras.Model):
         ):
             check_positive_int(arg, value)
         check_rate("dropout", dropout)
+        check_bool("revin", revin)
         if dilations is None:
             dilations = default_dilations(window, kernel_size, stacks)
         if not isinstance(dilations, (list, tuple)) or not dilations:
@@ -145,10 +153,16 @@ class TCNForecaster(ForecasterModel, keras.Model):
         # === Functional Model ===
         inputs = keras.Input(shape=(window, num_features), name="window")
         x = inputs
+        if revin:
+            x, stats = WindowNormalization(name="revin", dtype="float32")(inputs)
         for block in blocks:
             x = block(x)  # (batch, window, filters)
         per_step = head(x)  # (batch, window, outputs): a forecast at every position
         outputs = LastStep(name="last_step", dtype="float32")(per_step)  # (batch, outputs)
+        if revin:
+            outputs = WindowDenormalization(distribution, name="revin_out", dtype="float32")(
+                [outputs, stats]
+            )
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===
@@ -162,6 +176,9 @@ class TCNForecaster(ForecasterModel, keras.Model):
         self.normalization = normalization
         self.distribution = distribution
         self.output_steps = output_steps
+        self.revin = revin
+        if revin:  # each position's forecast depends on the whole window's statistics
+            self.supports_sequence_objective = False
 
         if self.receptive_field < window // 2:
             logger.warning(
@@ -189,9 +206,10 @@ class TCNForecaster(ForecasterModel, keras.Model):
         """Whether `stream_step` reproduces the window model exactly: receptive field ≤ window.
 
         A wider field reaches the zero padding in front of the window, which a
-        stream that remembers real history cannot reproduce.
+        stream that remembers real history cannot reproduce; with `revin` the
+        window's statistics move every forecast.
         """
-        return self.receptive_field <= self.window
+        return self.receptive_field <= self.window and not self.revin
 
     def _blocks(self) -> list[TCNBlock]:
         return [layer for layer in self.layers if isinstance(layer, TCNBlock)]
@@ -255,6 +273,7 @@ class TCNForecaster(ForecasterModel, keras.Model):
                 "normalization": self.normalization,
                 "distribution": self.distribution,
                 "output_steps": self.output_steps,
+                "revin": self.revin,
             }
         )
         return config

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import keras
 
-from tsconv.arguments import check_choice, check_positive_int, check_rate
+from tsconv.arguments import check_bool, check_choice, check_positive_int, check_rate
 from tsconv.layers.attention import SinusoidalPositionEncoding
 from tsconv.layers.distribution_head import make_head
+from tsconv.layers.instance_norm import WindowDenormalization, WindowNormalization
 from tsconv.layers.last_step import LastStep
 from tsconv.layers.transformer import TransformerBlock
 from tsconv.models.base import ForecasterModel
@@ -38,6 +39,11 @@ class TransformerForecaster(ForecasterModel, keras.Model):
         output_steps: values the head forecasts at once: 1 (default) for the
             recursive strategy, K for the direct one (the next K steps; a
             point head only).
+        revin: reversible instance normalization (`tsconv.layers.WindowNormalization`):
+            each window's target is scaled by its own mean and standard
+            deviation before the network and the forecast scaled back. The
+            window then moves every forecast, so there is no stream cache and
+            no sequence objective. Default False.
         **kwargs: passed to `keras.Model`.
 
     Raises:
@@ -70,6 +76,7 @@ class TransformerForecaster(ForecasterModel, keras.Model):
         positional: str = "sinusoidal",
         distribution: str = "point",
         output_steps: int = 1,
+        revin: bool = False,
         **kwargs,
     ):
         for arg, value in (
@@ -82,6 +89,7 @@ class TransformerForecaster(ForecasterModel, keras.Model):
         ):
             check_positive_int(arg, value)
         check_rate("dropout", dropout)
+        check_bool("revin", revin)
         check_choice("positional", positional, POSITIONALS)
         if model_dim % num_heads:
             raise ValueError(
@@ -115,13 +123,20 @@ class TransformerForecaster(ForecasterModel, keras.Model):
 
         # === Functional Model ===
         inputs = keras.Input(shape=(window, num_features), name="window")
-        x = projection(inputs)  # (batch, window, model_dim)
+        x = inputs
+        if revin:
+            x, stats = WindowNormalization(name="revin", dtype="float32")(inputs)
+        x = projection(x)  # (batch, window, model_dim)
         if position is not None:
             x = position(x)
         for block in blocks:
             x = block(x)  # (batch, window, model_dim)
         per_step = head(final_norm(x))  # (batch, window, outputs)
         outputs = LastStep(name="last_step", dtype="float32")(per_step)  # (batch, outputs)
+        if revin:
+            outputs = WindowDenormalization(distribution, name="revin_out", dtype="float32")(
+                [outputs, stats]
+            )
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
         # === Config ===
@@ -135,6 +150,9 @@ class TransformerForecaster(ForecasterModel, keras.Model):
         self.positional = positional
         self.distribution = distribution
         self.output_steps = output_steps
+        self.revin = revin
+        if revin:  # each position's forecast depends on the whole window's statistics
+            self.supports_sequence_objective = False
 
     def attention_weights(self, window) -> list:
         """Each layer's attention weights for `window`, `(batch, num_heads, window, window)`.
@@ -151,6 +169,8 @@ class TransformerForecaster(ForecasterModel, keras.Model):
         >>> [w.shape for w in model.attention_weights(np.zeros((1, 100, 1)))]
         [(1, 4, 100, 100), (1, 4, 100, 100)]
         """
+        if self.revin:
+            window, _ = self.get_layer("revin")(window)
         x = self.get_layer("input_projection")(window)  # (batch, window, model_dim)
         if self.positional == "sinusoidal":
             x = self.get_layer("position")(x)
@@ -183,6 +203,7 @@ class TransformerForecaster(ForecasterModel, keras.Model):
                 "positional": self.positional,
                 "distribution": self.distribution,
                 "output_steps": self.output_steps,
+                "revin": self.revin,
             }
         )
         return config

@@ -1,22 +1,29 @@
-"""Question: on seasonal data, do direct heads or a median of seeds beat the recursive default?
+"""Question: on seasonal data, do direct heads, RevIN or a median of seeds beat the defaults?
 
 Issue 21, item 5: "make direct multi-step the default where backtests show it
-wins, try a median-of-seeds ensemble, and keep what the benchmarks support".
-Each model is backtested (5 folds, warm refits, tsconv's defaults otherwise)
-once per strategy and seed: `recursive` (today's default: one step per call,
-fed back) and `direct` (one call forecasts the whole horizon,
-`output_steps=horizon`). The median of the seeds' forecasts, step by step, is
-scored as the ensemble. Naive and seasonal naive come from the same backtests.
+wins, try reversible instance normalisation (RevIN) and a median-of-seeds
+ensemble, and keep what the benchmarks support". Each model is backtested
+(5 folds, warm refits, tsconv's defaults otherwise) once per variant and seed:
+
+- `recursive`: the default (one step per call, fed back; `--transform auto`).
+- `direct`: one call forecasts the whole horizon (`output_steps=horizon`).
+- `revin`: recursive on standard-scaled levels, each window scaled by its own
+  mean and spread (`transform="levels"`, `revin=True`).
+- `direct-revin`: both.
+
+The median of the seeds' forecasts, step by step, is scored as the ensemble.
+Naive and seasonal naive come from the same backtests.
 
 Backtests are slow on 2 cores (a TCN on 8.7k hourly rows: ~5 minutes), so
-each run's forecasts are kept in `benchmarks/results/direct_and_seeds_<case>.csv`
+each run's forecasts are kept in
+`benchmarks/results/heads_and_normalization_<case>.csv`
 and the table is computed from every run stored there; a later call adds
-runs (or replaces the same model, strategy and seed) and rewrites the table.
+runs (or replaces the same model, variant and seed) and rewrites the table.
 
-    python benchmarks/direct_and_seeds.py seattle24 co2 --models tcn,transformer --seeds 0
-    python benchmarks/direct_and_seeds.py seattle24 --models tcn --seeds 1,2
+    python benchmarks/heads_and_normalization.py seattle24 co2 --models tcn,transformer
+    python benchmarks/heads_and_normalization.py co2 --models conv --variants direct --seeds 1,2
 
-Writes: benchmarks/results/direct_and_seeds_<case>.md and .csv.
+Writes: benchmarks/results/heads_and_normalization_<case>.md and .csv.
 """
 
 from __future__ import annotations
@@ -44,35 +51,44 @@ CASES = {  # file, horizon, load options
     "halfhourly": ("halfhourly_load.csv", 48, {}),
 }
 REFERENCES = ["naive", "seasonal-naive", "drift"]
+VARIANTS = ["recursive", "direct", "revin", "direct-revin"]
 
 
-def run(case: str, models: list[str], strategies: list[str], seeds: list[int]) -> pd.DataFrame:
-    """Backtests every model × strategy × seed; returns their forecasts (and the references')."""
+def variant_options(variant: str, horizon: int) -> dict:
+    """The `Forecaster` options of a variant (see the module docstring)."""
+    options = {}
+    if variant.startswith("direct"):
+        options.update(strategy="direct", output_steps=horizon)
+    if variant.endswith("revin"):
+        options.update(transform="levels", model_options={"revin": True})
+    return options
+
+
+def run(case: str, models: list[str], variants: list[str], seeds: list[int]) -> pd.DataFrame:
+    """Backtests every model × variant × seed; returns their forecasts (and the references')."""
     name, horizon, load_options = CASES[case]
     series = tsconv.load_csv(ROOT / "datasets" / name, **load_options)
     frames = []
-    for strategy in strategies:
-        options = {"strategy": strategy}
-        if strategy == "direct":
-            options["output_steps"] = horizon
+    for variant in variants:
+        options = variant_options(variant, horizon)
         for seed in seeds:
             started = time.perf_counter()
             result = run_backtest(series, models, horizon=horizon, folds=FOLDS, samples=0,
                                   seed=seed, **options)  # fmt: skip
             seconds = time.perf_counter() - started
-            print(f"{case} {strategy} seed {seed}: {seconds:.0f} s {result.seconds}", flush=True)
+            print(f"{case} {variant} seed {seed}: {seconds:.0f} s {result.seconds}", flush=True)
             out = result.forecasts[["model", "fold", "step", "actual", "forecast"]].copy()
-            out["strategy"] = np.where(out["model"].isin(REFERENCES), "-", strategy)
+            out["variant"] = np.where(out["model"].isin(REFERENCES), "-", variant)
             out["seed"] = np.where(out["model"].isin(REFERENCES), -1, seed)
             out["seconds"] = out["model"].map(result.seconds).fillna(0.0)
             frames.append(out)
     out = pd.concat(frames)
     # The references are the same in every backtest: keep one copy.
-    return out.drop_duplicates(["model", "strategy", "seed", "fold", "step"])
+    return out.drop_duplicates(["model", "variant", "seed", "fold", "step"])
 
 
 def score(case: str, forecasts: pd.DataFrame) -> pd.DataFrame:
-    """MASE per model and strategy: seed 0, the mean over single seeds, the median of seeds."""
+    """MASE per model and variant: seed 0, the mean over single seeds, the median of seeds."""
     name, horizon, load_options = CASES[case]
     target = tsconv.load_csv(ROOT / "datasets" / name, **load_options).values[:, 0]
     origins = fold_origins(len(target), horizon, FOLDS)
@@ -87,7 +103,7 @@ def score(case: str, forecasts: pd.DataFrame) -> pd.DataFrame:
         return float(np.mean(values))
 
     rows = []
-    for (model, strategy), runs in forecasts.groupby(["model", "strategy"]):
+    for (model, variant), runs in forecasts.groupby(["model", "variant"]):
         seeds = sorted(runs["seed"].unique())
         singles = {s: mase(runs[runs["seed"] == s]) for s in seeds}
         median = runs.groupby(["fold", "step"], as_index=False).agg(
@@ -96,7 +112,7 @@ def score(case: str, forecasts: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "model": model,
-                "strategy": strategy,
+                "variant": variant,
                 "seeds": ",".join(str(s) for s in seeds) if seeds != [-1] else "-",
                 "MASE seed 0": singles.get(0, np.nan) if seeds != [-1] else singles[-1],
                 "MASE mean of seeds": float(np.mean(list(singles.values()))),
@@ -108,22 +124,18 @@ def score(case: str, forecasts: pd.DataFrame) -> pd.DataFrame:
     table["seed 0 / seasonal naive"] = (
         table["MASE seed 0"] / table.loc[table["model"] == "seasonal-naive", "MASE seed 0"].iloc[0]
     )
-    return table.sort_values(["model", "strategy"])
+    return table.sort_values(["model", "variant"])
 
 
 def markdown(table: pd.DataFrame) -> str:
     """The table in Markdown, numbers to 3 decimals (seconds whole)."""
 
     def cell(column: str, value) -> str:
-        if isinstance(value, float):
-            return (
-                "–"
-                if np.isnan(value)
-                else f"{value:.0f}"
-                if "seconds" in column
-                else f"{value:.3f}"
-            )
-        return str(value)
+        if not isinstance(value, float):
+            return str(value)
+        if np.isnan(value):
+            return "–"
+        return f"{value:.0f}" if "seconds" in column else f"{value:.3f}"
 
     lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
     for _, row in table.iterrows():
@@ -135,37 +147,45 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="+", choices=sorted(CASES))
     parser.add_argument("--models", default="tcn,transformer")
-    parser.add_argument("--strategies", default="recursive,direct")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--seeds", default="0")
     args = parser.parse_args()
-    models, strategies = args.models.split(","), args.strategies.split(",")
+    models, variants = args.models.split(","), args.variants.split(",")
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown:
+        parser.error(f"unknown variants {unknown}; use {VARIANTS}")
     seeds = [int(s) for s in args.seeds.split(",")]
     for case in args.cases:
-        store = RESULTS / f"direct_and_seeds_{case}.csv"
-        new = run(case, models, strategies, seeds)
+        store = RESULTS / f"heads_and_normalization_{case}.csv"
+        new = run(case, models, variants, seeds)
+        new.to_csv(store.with_suffix(".new.csv"), index=False)  # kept if the merge fails
         if store.exists():  # keep earlier runs, except those this call repeated
-            old = pd.read_csv(store)
-            done = set(map(tuple, new[["model", "strategy", "seed"]].drop_duplicates().values))
-            keep = [tuple(r) not in done for r in old[["model", "strategy", "seed"]].values]
-            old = old[keep & ~old["model"].isin(REFERENCES)]
+            old = pd.read_csv(store).rename(columns={"strategy": "variant"})  # its first runs
+            done = set(map(tuple, new[["model", "variant", "seed"]].drop_duplicates().values))
+            repeated = np.array(
+                [tuple(r) in done for r in old[["model", "variant", "seed"]].values]
+            )
+            old = old[~repeated & ~old["model"].isin(REFERENCES).to_numpy()]
             new = pd.concat([old, new])
         new.to_csv(store, index=False)
+        store.with_suffix(".new.csv").unlink()
         table = score(case, new)
         text = markdown(table)
         print(text, flush=True)
         name, horizon, _ = CASES[case]
         write_results(
-            f"direct_and_seeds_{case}",
-            f"Direct heads and a median of seeds against the recursive default: {name}, "
+            f"heads_and_normalization_{case}",
+            f"Direct heads, RevIN and a median of seeds against the defaults: {name}, "
             f"horizon {horizon}",
-            text + f"\n\nForecasts of every run: `direct_and_seeds_{case}.csv`.",
+            text + f"\n\nForecasts of every run: `heads_and_normalization_{case}.csv`.",
             about=(
-                f"{FOLDS} folds, warm refits, tsconv's defaults except the strategy (direct: "
-                f"`output_steps={horizon}`) and the seed; the runs stored in the CSV, each "
-                "added by a call like the one below. MASE is the mean over folds; the median "
-                "of seeds takes each step's median forecast over the seeds listed."
+                f"{FOLDS} folds, warm refits, tsconv's defaults except the variant (direct: "
+                f"`output_steps={horizon}`; revin: levels, `revin=True`) and the seed; the "
+                "runs stored in the CSV, each added by a call like the one below. MASE is the "
+                "mean over folds; the median of seeds takes each step's median forecast over "
+                "the seeds listed."
             ),
-            command=shlex.join(["python", "benchmarks/direct_and_seeds.py", *sys.argv[1:]]),
+            command=shlex.join(["python", "benchmarks/heads_and_normalization.py", *sys.argv[1:]]),
         )
 
 
