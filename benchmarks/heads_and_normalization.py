@@ -8,7 +8,7 @@ ensemble, and keep what the benchmarks support". Each model is backtested
 - `recursive`: the default (one step per call, fed back; `--transform auto`).
 - `direct`: one call forecasts the whole horizon (`output_steps=horizon`).
 - `revin`: recursive on standard-scaled levels, each window scaled by its own
-  mean and spread (`transform="levels"`, `revin=True`).
+  mean and spread (`transform="none"`, `revin=True`).
 - `direct-revin`: both.
 
 The median of the seeds' forecasts, step by step, is scored as the ensemble.
@@ -60,7 +60,7 @@ def variant_options(variant: str, horizon: int) -> dict:
     if variant.startswith("direct"):
         options.update(strategy="direct", output_steps=horizon)
     if variant.endswith("revin"):
-        options.update(transform="levels", model_options={"revin": True})
+        options.update(transform="none", model_options={"revin": True})
     return options
 
 
@@ -180,10 +180,10 @@ def main() -> None:
             text + f"\n\nForecasts of every run: `heads_and_normalization_{case}.csv`.",
             about=(
                 f"{FOLDS} folds, warm refits, tsconv's defaults except the variant (direct: "
-                f"`output_steps={horizon}`; revin: levels, `revin=True`) and the seed; the "
-                "runs stored in the CSV, each added by a call like the one below. MASE is the "
-                "mean over folds; the median of seeds takes each step's median forecast over "
-                "the seeds listed."
+                f"`output_steps={horizon}`; revin: `transform='none'`, `revin=True`) and the "
+                "seed; the runs stored in the CSV, each added by a call like the one below. "
+                "MASE is the mean over folds; the median of seeds takes each step's median "
+                "forecast over the seeds listed."
             ),
             command=shlex.join(["python", "benchmarks/heads_and_normalization.py", *sys.argv[1:]]),
         )

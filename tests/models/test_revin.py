@@ -2,13 +2,9 @@
 
 import keras
 import numpy as np
-import pandas as pd
 import pytest
 
-import tsconv
 from tests.helpers import assert_round_trip
-from tsconv import Forecaster
-from tsconv.errors import InputError
 from tsconv.layers import WindowDenormalization, WindowNormalization
 from tsconv.models import build_model
 
@@ -72,24 +68,3 @@ def test_window_layers_check_and_invert():
     np.testing.assert_array_equal(normalized[:, :, 1:], x[:, :, 1:])  # other channels kept
     back = np.asarray(WindowDenormalization()([normalized[:, -1, :1], stats]))
     np.testing.assert_allclose(back, x[:, -1, :1], rtol=1e-5)
-
-
-def test_revin_and_the_sequence_objective_are_refused_together():
-    with pytest.raises(InputError, match="revin scales each window by its own statistics"):
-        Forecaster(model="tcn", model_options={"revin": True}, objective="sequence")
-
-
-def test_a_revin_forecaster_fits_saves_loads_and_forecasts_the_same(tmp_path):
-    t = np.arange(400)
-    levels = 50 + 0.05 * t + 3 * np.sin(2 * np.pi * t / 24)
-    path = tmp_path / "data.csv"
-    dates = pd.date_range("2024-01-01", periods=400, freq="h")
-    pd.DataFrame({"date": dates, "y": levels}).to_csv(path, index=False)
-    fc = Forecaster(window=48, model="conv", epochs=2, model_options={"revin": True})
-    fc.fit(tsconv.load_csv(path))
-    assert fc.model_.revin is True
-    loaded = Forecaster.load(fc.save(tmp_path / "run"))
-    assert loaded.model_.revin is True
-    np.testing.assert_allclose(
-        loaded.forecast(24).to_numpy(), fc.forecast(24).to_numpy(), rtol=1e-6
-    )
