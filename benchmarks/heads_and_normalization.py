@@ -49,6 +49,7 @@ CASES = {  # file, horizon, load options
     "co2": ("co2_weekly.csv", 52, {"fill": "interpolate"}),
     "seattle24": ("seattle_temps.csv", 24, {}),
     "halfhourly": ("halfhourly_load.csv", 48, {}),
+    "msft": ("msft.csv", 30, {}),  # prices: a default must not lose to naive here
 }
 REFERENCES = ["naive", "seasonal-naive", "drift"]
 VARIANTS = ["recursive", "direct", "revin", "direct-revin"]

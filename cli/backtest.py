@@ -68,7 +68,11 @@ OBJECTIVE = Annotated[
     str, typer.Option(help="last, or sequence (every step predicts the next; tcn, transformer).")
 ]
 STRATEGY = Annotated[
-    str, typer.Option(help="recursive, or direct (--output-steps at once; neural models).")
+    str,
+    typer.Option(
+        help="auto (direct for conv, tcn and transformer when it fits, else recursive), "
+        "recursive, or direct (--output-steps at once, default the horizon; neural models)."
+    ),
 ]
 OUTPUT_STEPS_OPTION = Annotated[int | None, OUTPUT_STEPS]
 ID_COLUMN = Annotated[
@@ -120,7 +124,7 @@ def backtest(
     holidays: HOLIDAYS = None,
     epochs: EPOCHS = 30,
     objective: OBJECTIVE = "last",
-    strategy: STRATEGY = "recursive",
+    strategy: STRATEGY = "auto",
     output_steps: OUTPUT_STEPS_OPTION = None,
     jit: JIT = None,
     seed: SEED = 0,
@@ -162,7 +166,7 @@ def compare(
     holidays: HOLIDAYS = None,
     epochs: EPOCHS = 30,
     objective: OBJECTIVE = "last",
-    strategy: STRATEGY = "recursive",
+    strategy: STRATEGY = "auto",
     output_steps: OUTPUT_STEPS_OPTION = None,
     jit: JIT = None,
     seed: SEED = 0,

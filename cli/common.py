@@ -17,8 +17,8 @@ JSON = typer.Option("--json", help="Print the result as JSON (nothing else on st
 OUTPUT_STEPS = typer.Option(
     "--output-steps",
     "--direct-steps",
-    help="Target steps per model call with --strategy direct [default: 30] "
-    "(--direct-steps: its former name).",
+    help="Target steps per model call with --strategy direct or auto [default: 30; "
+    "backtest, compare: the horizon] (--direct-steps: its former name).",
     show_default=False,
 )
 

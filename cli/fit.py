@@ -118,10 +118,11 @@ def fit(
     strategy: Annotated[
         str,
         typer.Option(
-            help="recursive (forecast one step, feed it back) or direct (forecast "
-            "--output-steps at once; conv, tcn, transformer)."
+            help="auto (direct for conv, tcn and transformer when it fits, else recursive), "
+            "recursive (forecast one step, feed it back) or direct (forecast --output-steps "
+            "at once; conv, tcn, transformer)."
         ),
-    ] = "recursive",
+    ] = "auto",
     output_steps: Annotated[int | None, OUTPUT_STEPS] = None,
     loss: Annotated[
         str | None,

@@ -236,6 +236,20 @@ def test_direct_rollout_feeds_all_k_values_back():
         np.testing.assert_allclose(rollout(model, np.zeros((5, 1)), 7), np.arange(1, 8), atol=1e-6)
 
 
+def test_a_direct_block_longer_than_the_window_rolls_out():
+    """K = 3 outputs from a window of 2 steps: each block starts from the newest 2 values."""
+
+    class ThreeSteps(ForecasterModel, keras.Model):
+        output_steps = 3
+
+    inputs = keras.Input((2, 1))
+    head = keras.layers.Dense(3, trainable=False)
+    model = ThreeSteps(inputs=inputs, outputs=head(inputs[:, -1, :]))
+    head.set_weights([np.ones((1, 3), "float32"), np.array([1, 2, 3], "float32")])
+    for rollout in (recursive_rollout, compiled_rollout):
+        np.testing.assert_allclose(rollout(model, np.zeros((2, 1)), 8), np.arange(1, 9), atol=1e-6)
+
+
 def test_distribution_head_is_one_step():
     with pytest.raises(ValueError, match=r"forecasts one step at a time.*Received: output_steps=3"):
         TCNForecaster(WINDOW, distribution="gaussian", output_steps=3)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tsconv import metrics
+from tsconv.arguments import check_horizon
 from tsconv.backtesting import folds as fold_rule
 from tsconv.backtesting.diagnostics import LATE_CORRELATION, best_lag, is_flat
 from tsconv.backtesting.leakage_audit import leakage_audit
@@ -171,7 +172,8 @@ def run_backtest(
             once more, so it doubles the cost.
         progress: called with a line of text after each fold of each model.
         **forecaster_options: `Forecaster` arguments shared by the tsconv models
-            (`window`, `epochs`, …).
+            (`window`, `epochs`, …). With the `auto` (default) or `direct`
+            strategy, `output_steps` defaults to `horizon`.
 
     Returns:
         A `BacktestResult`.
@@ -187,6 +189,12 @@ def run_backtest(
     check_sampling(samples, 1.0, None)
     refit = check_refit(refit)
     forecaster_options.setdefault("seed", seed)
+    check_horizon(horizon)  # before it becomes the default steps per call
+    if forecaster_options.get("strategy", "auto") != "recursive":
+        # Direct (and auto) forecast the whole horizon in one call unless told otherwise.
+        forecaster_options.setdefault("output_steps", horizon)
+        if forecaster_options["output_steps"] is None:
+            forecaster_options["output_steps"] = horizon
     panel = as_panel(data)
     check_models(models, **forecaster_options)
     by_series = fold_rule.panel_fold_origins(panel, horizon, folds, step)

@@ -64,8 +64,9 @@ def forecaster_config(fc) -> dict:
         "model": fc.model,
         "model_options": fc.model_options,
         "objective": fc.objective,
-        "strategy": fc.strategy,
-        "output_steps": fc.output_steps,
+        "strategy": fc.strategy_,
+        "output_steps": fc.output_steps_,
+        "strategy_reason": fc.strategy_reason_,
         "season": fc.season_,
         "calendar": list(fc.calendar_),
         "future_features": list(fc.future_features_),
@@ -168,6 +169,8 @@ def read_forecaster(path: str | os.PathLike, cls: type):
         fc.holidays_ = fc.holidays
         fc.transform_ = config["transform"]
         fc.window_ = int(config["window"])
+        fc.strategy_, fc.output_steps_ = fc.strategy, fc.output_steps
+        fc.strategy_reason_ = str(config.get("strategy_reason", "given"))  # older runs: given
         fc.window_reason_ = str(config.get("window_reason", "given"))  # older runs: given
         fc.transform_reason_ = str(config.get("transform_reason", ""))  # older runs: none
         fc.data_ = config["data"]

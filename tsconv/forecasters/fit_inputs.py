@@ -1,11 +1,11 @@
 """What a fit trains on: the data path from a `Series` or `Panel` to stacked windows.
 
 In order: every series → known-in-advance inputs (future features, calendar,
-holidays) → the window (`resolve_window`) → target transform (changes) → its
-own chronological split and scaler fitted on its training rows
-(`prepare_panel`) → the seasons of the training rows → zero-copy windows,
-all series' served as one set (`stack_windows`). `describe_inputs` is what
-the run records of that data.
+holidays) → the window (`resolve_window`) → the strategy and steps per call
+(`resolve_strategy`) → target transform (changes) → its own chronological
+split and scaler fitted on its training rows (`prepare_panel`) → the seasons
+of the training rows → zero-copy windows, all series' served as one set
+(`stack_windows`). `describe_inputs` is what the run records of that data.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+import numpy as np
 import pandas as pd
 
 from tsconv.data.covariates import resolve_calendar
@@ -22,6 +23,7 @@ from tsconv.data.series import Series
 from tsconv.forecasters.options import (
     check_panel_model,
     resolve_season,
+    resolve_strategy,
     resolve_window,
     training_seasons,
 )
@@ -58,8 +60,9 @@ def prepare_inputs(fc, data: Series | Panel) -> FitInputs:
     """The windows `fc` trains on; sets `fc`'s fitted data attributes on the way.
 
     Sets `future_features_`, `holidays_`, `calendar_`, `window_`,
-    `window_reason_`, `transform_`, `transform_reason_`, `skipped_`,
-    `scalers_`, `seasons_` and `season_`.
+    `window_reason_`, `strategy_`, `output_steps_`, `strategy_reason_`,
+    `transform_`, `transform_reason_`, `skipped_`, `scalers_`, `seasons_` and
+    `season_`.
 
     Raises:
         InputError: when the series is too short for the window (for a panel:
@@ -81,13 +84,28 @@ def prepare_inputs(fc, data: Series | Panel) -> FitInputs:
     fc.window_, fc.window_reason_ = resolve_window(
         fc.window, panel, fc.season, fc.val_fraction, fc.test_fraction
     )
+    rows = int(np.median([len(s) for s in panel.series.values()]))
+    fc.strategy_, fc.output_steps_, fc.strategy_reason_ = resolve_strategy(
+        fc.strategy,
+        fc.output_steps,
+        fc.model,
+        fc.objective,
+        fc.model_options,
+        rows,
+        fc.window_,
+        fc.val_fraction,
+        fc.test_fraction,
+        known_inputs=bool(known),
+    )
+    if fc.strategy == "auto":
+        logger.info("strategy %s", fc.strategy_reason_)
     fc.transform_, prepared, fc.skipped_ = prepare_panel(
         panel,
         fc.window_,
         fc.transform,
         fc.val_fraction,
         fc.test_fraction,
-        fc.output_steps,
+        fc.output_steps_,
         fc.season,
         known,
     )

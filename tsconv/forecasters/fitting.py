@@ -25,8 +25,8 @@ logger = logging.getLogger(__name__)
 
 def can_continue(fc, channels: int, engine: Engine) -> bool:
     """Whether `fc`'s next fit can start from its previous fit's model (`warm_start`):
-    the same channels and window, one device, the same engine, and not a rule baseline (which holds
-    the old scaler's numbers)."""
+    the same channels, window and steps per call, one device, the same engine, and not a rule
+    baseline (which holds the old scaler's numbers)."""
     model = getattr(fc, "model_", None)
     return (
         fc.warm_start
@@ -34,6 +34,7 @@ def can_continue(fc, channels: int, engine: Engine) -> bool:
         and not model.needs_scaler
         and model.num_features == channels
         and model.window == fc.window_
+        and model.output_steps == fc.output_steps_
         and fc.distribute == "none"
         and fc.engine_ == dataclasses.replace(engine, replicas=1)
     )

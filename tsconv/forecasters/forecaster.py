@@ -98,11 +98,15 @@ class Forecaster(ForecastingMixin):
             training rows support among the frequency's (24 and 168 for hours,
             5 for business days, 52 for weeks, 12 for months, …) or found in
             them (`tsconv.data.seasons.find_seasons`).
-        strategy: `"recursive"` (forecast one step, feed it back) or `"direct"`
-            (the model forecasts `output_steps` at once; neural models only).
+        strategy: `"auto"` (default), `"recursive"` (forecast one step, feed it
+            back) or `"direct"` (the model forecasts `output_steps` at once;
+            neural models with a point head). `auto` is direct for those when
+            `output_steps` fit the validation and test periods, else
+            recursive (`strategy_`, `strategy_reason_`): direct won on every
+            seasonal file measured (`benchmarks/results/heads_and_normalization_*.md`).
         output_steps: target steps per model call: 1 for the recursive
-            strategy; for the direct one, default 30. Longer horizons roll out
-            that many steps at a time.
+            strategy; for the direct one (and auto), default 30 (a backtest:
+            its horizon). Longer horizons roll out that many steps at a time.
         verbose: Keras progress display during training (0 silent, 1 bar, 2 per epoch).
         device: `"auto"` (a GPU when TensorFlow sees one), `"cpu"` or `"gpu"`.
         precision: `"float32"` or `"mixed"` (float16 on GPUs, bfloat16 on CPUs,
@@ -187,7 +191,7 @@ class Forecaster(ForecastingMixin):
         model_options: dict | None = None,
         objective: str = "last",
         season: int | Sequence[int] | None = None,
-        strategy: str = "recursive",
+        strategy: str = "auto",
         output_steps: int | None = None,
         verbose: int = 0,
         device: str = "auto",
@@ -367,8 +371,8 @@ class Forecaster(ForecastingMixin):
                 target_scale=float(scaler.scale_[0]),
                 season=self.season_ or 1,
             )
-        if self.strategy == "direct":
-            options["output_steps"] = self.output_steps
+        if self.strategy_ == "direct":
+            options["output_steps"] = self.output_steps_
         try:
             return build_model(self.model, self.window_, num_features, **options)
         except (ValueError, TypeError) as exc:

@@ -4,7 +4,10 @@ Strategies: recursive (one step per call, fed back) or direct (`output_steps`
 K steps per call). The DLinear paper (Zeng et al., 2023) traced much of the
 gain of transformer forecasters to direct multi-step output rather than
 attention; tsconv offers both so that they can be compared on the same data.
-A horizon longer than K rolls out K steps at a time.
+A horizon longer than K rolls out K steps at a time. `auto` (the default)
+is direct for the neural models with a point head when K fits the series'
+validation and test periods, else recursive: direct won on every seasonal
+file measured (`benchmarks/results/heads_and_normalization_*.md`).
 """
 
 from __future__ import annotations
@@ -21,9 +24,12 @@ from tsconv.layers.distribution_head import DISTRIBUTIONS, NLL_LOSSES
 from tsconv.models import MODELS, check_model_options
 from tsconv.preprocessing import transforms
 from tsconv.preprocessing.window_choice import AUTO, choose_window
-from tsconv.preprocessing.windowing import check_output_steps, split_sizes
+from tsconv.preprocessing.windowing import MIN_TRAIN_WINDOWS, check_output_steps, split_sizes
 
-STRATEGIES = ("recursive", "direct")
+STRATEGIES = ("auto", "recursive", "direct")
+# Held-out windows `auto` needs before it chooses direct: a direct window needs all its
+# steps inside the split, and fewer windows leave the scores and residuals thin.
+MIN_HELDOUT_WINDOWS = 30
 # Target steps per model call of the direct strategy when none is given.
 DIRECT_OUTPUT_STEPS = 30
 
@@ -65,8 +71,11 @@ def check_transform(transform: str) -> None:
         )
 
 
-def resolve_output_steps(strategy: str, output_steps: int | None) -> int:
+def resolve_output_steps(strategy: str, output_steps: int | None) -> int | None:
     """Target steps per model call: `output_steps`, or 1 (recursive) / 30 (direct) when None.
+
+    For `"auto"` the count is checked and kept as given (None: decided at fit,
+    see `resolve_strategy`).
 
     Raises:
         InputError: for an unknown strategy, a bad count, or more than one step
@@ -77,9 +86,9 @@ def resolve_output_steps(strategy: str, output_steps: int | None) -> int:
     (30, 1)
     """
     if strategy not in STRATEGIES:
-        raise InputError(f"unknown strategy {strategy!r}; use recursive or direct.")
+        raise InputError(f"unknown strategy {strategy!r}; use auto, recursive or direct.")
     if output_steps is None:
-        return DIRECT_OUTPUT_STEPS if strategy == "direct" else 1
+        return {"direct": DIRECT_OUTPUT_STEPS, "recursive": 1}.get(strategy)
     check_output_steps(output_steps)
     if strategy == "recursive" and output_steps != 1:
         raise InputError(
@@ -87,6 +96,58 @@ def resolve_output_steps(strategy: str, output_steps: int | None) -> int:
             f"{output_steps} steps per call. Received: output_steps={output_steps}"
         )
     return int(output_steps)
+
+
+def resolve_strategy(
+    strategy: str,
+    output_steps: int | None,
+    model: str,
+    objective: str,
+    model_options: dict,
+    rows: int,
+    window: int,
+    val_fraction: float,
+    test_fraction: float,
+    known_inputs: bool = False,
+) -> tuple[str, int, str]:
+    """The strategy and steps per call a fit uses, and why.
+
+    A given `"recursive"` or `"direct"` is kept. `"auto"` is direct, with
+    `output_steps` (default 30) per call, for a model that supports it with a
+    point head and the `"last"` objective, without known-in-advance inputs
+    (a direct block sees them only for its first step: the window's last row
+    carries the next step's), when that many steps leave `MIN_HELDOUT_WINDOWS`
+    windows in each of the validation and test periods of `rows` rows (the
+    held-out scores, and the residuals sampling draws from) and enough
+    training windows; else recursive.
+
+    Example:
+    >>> resolve_strategy("auto", 24, "tcn", "last", {}, 8760, 100, 0.1, 0.1)
+    ('direct', 24, 'auto: direct, 24 steps per call')
+    >>> resolve_strategy("auto", None, "linear", "last", {}, 8760, 100, 0.1, 0.1)[:2]
+    ('recursive', 1)
+    """
+    if strategy != "auto":
+        return strategy, int(resolve_output_steps(strategy, output_steps)), "given"
+    steps = DIRECT_OUTPUT_STEPS if output_steps is None else int(output_steps)
+    if not MODELS[model].supports_direct:
+        return "recursive", 1, f"auto: recursive ({model} forecasts one step per call)"
+    if objective != "last":
+        return "recursive", 1, "auto: recursive (the sequence objective)"
+    if model_options.get("distribution", "point") != "point":
+        return "recursive", 1, f"auto: recursive (a {model_options['distribution']} head)"
+    if known_inputs:
+        reason = "auto: recursive (known-in-advance inputs reach a direct block at its first step)"
+        return "recursive", 1, reason
+    train_end, n_val, n_test = split_sizes(rows - 1, val_fraction, test_fraction)
+    held_out = min(n_val, n_test) - steps + 1  # windows whose `steps` targets all fit
+    if held_out < MIN_HELDOUT_WINDOWS or train_end - window - steps + 1 < MIN_TRAIN_WINDOWS:
+        reason = (
+            f"auto: recursive ({steps} steps per call leave {max(held_out, 0)} held-out "
+            f"windows in {min(n_val, n_test)} rows; {MIN_HELDOUT_WINDOWS} are needed)"
+        )
+        return "recursive", 1, reason
+    return "direct", steps, f"auto: direct, {steps} steps per call"
 
 
 def check_strategy(
@@ -100,7 +161,7 @@ def check_strategy(
     tsconv.errors.InputError: the direct strategy needs a neural model (conv, tcn, transformer); ...
     """
     resolve_output_steps(strategy, output_steps)
-    if strategy == "recursive":
+    if strategy != "direct":  # recursive, or auto: decided at fit (`resolve_strategy`)
         return
     if not MODELS[model].supports_direct:
         raise InputError(

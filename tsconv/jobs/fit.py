@@ -55,9 +55,11 @@ class FitReport:
             return "worker finished training; the chief worker writes the run."
         seen = t.get("receptive_field")
         reach = f", receptive field {seen} steps" if seen is not None else ""
-        strategy = (
-            f"direct: {fc.output_steps} steps per call" if fc.strategy == "direct" else "recursive"
-        )
+        strategy = "recursive"
+        if fc.strategy == "auto":  # what auto chose, and why
+            strategy = fc.strategy_reason_
+        elif fc.strategy_ == "direct":
+            strategy = f"direct: {fc.output_steps_} steps per call"
         if t["best_epoch"] is not None:
             how = (
                 f"trained {t['epochs_run']} epoch(s) in {t['seconds']:.1f}s (best validation "

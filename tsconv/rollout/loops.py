@@ -132,7 +132,7 @@ def recursive_rollout(
         new[:, :, 0] = y
         if future is not None:
             new[:, :, -future.shape[2] :] = future[:, chunk]
-        x = np.concatenate([x[:, k:], new], axis=1)  # slide by k steps
+        x = np.concatenate([x, new], axis=1)[:, -x.shape[1] :]  # slide by k steps (k > window too)
     path = path[:, :horizon]
     return path[0] if single else path
 
@@ -165,8 +165,10 @@ def stream_step(model: keras.Model, columns, state, cached: bool | None = None):
         for i in range(columns.shape[1]):
             forecast, state = model.stream_step(columns[:, i : i + 1], state)
         return forecast, state
-    steps = columns.shape[1]
-    window = ops.concatenate([state[0][:, steps:], columns], axis=1)  # (batch, window, channels)
+    length = state[0].shape[1]
+    # More new steps than the window holds (a direct block longer than the window) keep
+    # only the newest `length`.
+    window = ops.concatenate([state[0], columns], axis=1)[:, -length:]  # (batch, window, channels)
     return model(window, training=False), (window,)
 
 
