@@ -222,32 +222,29 @@ def test_direct_models_roll_out_k_steps_at_a_time(name, tmp_path):
     assert_round_trip(model, tmp_path, channels=2)
 
 
-def test_direct_rollout_feeds_all_k_values_back():
-    """A model that outputs last + 1, last + 2, last + 3 rolls out 1, 2, …, 7 (K = 3)."""
+class ThreeSteps(ForecasterModel, keras.Model):
+    output_steps = 3  # declared as a capability, the way every tsconv model does
 
-    class ThreeSteps(ForecasterModel, keras.Model):
-        output_steps = 3  # declared as a capability, the way every tsconv model does
 
-    inputs = keras.Input((5, 1))
+def last_plus_one_two_three(window: int) -> keras.Model:
+    """A direct model over `window` steps that outputs last + 1, last + 2, last + 3."""
+    inputs = keras.Input((window, 1))
     head = keras.layers.Dense(3, trainable=False)
     model = ThreeSteps(inputs=inputs, outputs=head(inputs[:, -1, :]))
     head.set_weights([np.ones((1, 3), "float32"), np.array([1, 2, 3], "float32")])
+    return model
+
+
+@pytest.mark.parametrize(
+    "window",
+    [5, 2],  # 2: a block of K = 3 is longer than the window; each starts from the newest 2
+)
+def test_direct_rollout_feeds_all_k_values_back(window):
+    """Last + 1, last + 2, last + 3 per call rolls out 1, 2, …, 8 (K = 3), eager and compiled."""
+    model = last_plus_one_two_three(window)
     for rollout in (recursive_rollout, compiled_rollout):
-        np.testing.assert_allclose(rollout(model, np.zeros((5, 1)), 7), np.arange(1, 8), atol=1e-6)
-
-
-def test_a_direct_block_longer_than_the_window_rolls_out():
-    """K = 3 outputs from a window of 2 steps: each block starts from the newest 2 values."""
-
-    class ThreeSteps(ForecasterModel, keras.Model):
-        output_steps = 3
-
-    inputs = keras.Input((2, 1))
-    head = keras.layers.Dense(3, trainable=False)
-    model = ThreeSteps(inputs=inputs, outputs=head(inputs[:, -1, :]))
-    head.set_weights([np.ones((1, 3), "float32"), np.array([1, 2, 3], "float32")])
-    for rollout in (recursive_rollout, compiled_rollout):
-        np.testing.assert_allclose(rollout(model, np.zeros((2, 1)), 8), np.arange(1, 9), atol=1e-6)
+        got = rollout(model, np.zeros((window, 1)), 8)
+        np.testing.assert_allclose(got, np.arange(1, 9), atol=1e-6)
 
 
 def test_distribution_head_is_one_step():
