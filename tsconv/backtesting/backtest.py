@@ -190,11 +190,10 @@ def run_backtest(
     refit = check_refit(refit)
     forecaster_options.setdefault("seed", seed)
     check_horizon(horizon)  # before it becomes the default steps per call
-    if forecaster_options.get("strategy", "auto") != "recursive":
-        # Direct (and auto) forecast the whole horizon in one call unless told otherwise.
-        forecaster_options.setdefault("output_steps", horizon)
-        if forecaster_options["output_steps"] is None:
-            forecaster_options["output_steps"] = horizon
+    # Direct (and auto) forecast the whole horizon in one call unless told otherwise.
+    recursive = forecaster_options.get("strategy", "auto") == "recursive"
+    if not recursive and forecaster_options.get("output_steps") is None:
+        forecaster_options["output_steps"] = horizon
     panel = as_panel(data)
     check_models(models, **forecaster_options)
     by_series = fold_rule.panel_fold_origins(panel, horizon, folds, step)

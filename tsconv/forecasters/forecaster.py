@@ -102,8 +102,8 @@ class Forecaster(ForecastingMixin):
             back) or `"direct"` (the model forecasts `output_steps` at once;
             neural models with a point head). `auto` is direct for those when
             `output_steps` fit the validation and test periods, else
-            recursive (`strategy_`, `strategy_reason_`): direct won on every
-            seasonal file measured (`benchmarks/results/heads_and_normalization_*.md`).
+            recursive (`strategy_`, `strategy_reason_`); measured in
+            `benchmarks/results/heads_and_normalization_*.md`.
         output_steps: target steps per model call: 1 for the recursive
             strategy; for the direct one (and auto), default 30 (a backtest:
             its horizon). Longer horizons roll out that many steps at a time.
