@@ -250,3 +250,18 @@ def test_direct_rollout_feeds_all_k_values_back(window):
 def test_distribution_head_is_one_step():
     with pytest.raises(ValueError, match=r"forecasts one step at a time.*Received: output_steps=3"):
         TCNForecaster(WINDOW, distribution="gaussian", output_steps=3)
+
+
+def test_direct_models_roll_out_without_the_stream_cache_by_default():
+    """A K-step block would stream K columns per call, one by one: one window pass instead."""
+    one_step = TCNForecaster(WINDOW, num_features=2, filters=4)
+    direct = TCNForecaster(WINDOW, num_features=2, filters=4, output_steps=4)
+    assert uses_cache(one_step) and uses_cache(direct)
+    for model, cached in ((one_step, True), (direct, False)):
+        loops = {}
+        compiled_rollout(model, _context(model), 10, cache=loops, jit_compile=JIT)
+        assert [loop.cached for loop in loops.values()] == [cached]
+    # Asked for, the cache still serves a direct model (and agrees: see the test above).
+    loops = {}
+    compiled_rollout(direct, _context(direct), 10, cache=loops, cached=True, jit_compile=JIT)
+    assert [loop.cached for loop in loops.values()] == [True]

@@ -210,7 +210,8 @@ class _RolloutLoop(keras.Model):
             # Select, not add `at * y`: an inf step times 0 would turn every other step NaN.
             return y, state, ops.where(at > 0, y[:, None, :], path)
 
-        _, _, path = ops.fori_loop(1, self.calls, step, (y, state, path))
+        if self.calls > 1:  # one call (a direct block covering the horizon) traces no loop
+            _, _, path = ops.fori_loop(1, self.calls, step, (y, state, path))
         path = ops.reshape(path, (-1, self.calls * self.steps))  # (batch, calls * steps)
         return path[:, : self.horizon]
 
@@ -246,8 +247,8 @@ def compiled_rollout(
             it is fed back (sampled trajectories; see `tsconv.rollout.sampling`); for
             a `(loc, scale)` head, multiplied by the scale first. Default: zeros,
             the point (mean) path.
-        cached: use the model's stream cache (default: when it supports one);
-            `False` recomputes every window.
+        cached: use the model's stream cache (default: when it supports one
+            and forecasts one step per call); `False` recomputes every window.
         future: as `recursive_rollout`: known-in-advance values of the last
             channels, one row per appended column; the cached and uncached loops
             carry them alike.
@@ -267,7 +268,10 @@ def compiled_rollout(
     check_horizon(horizon)
     x, single = _as_batch(context)
     if cached is None:
-        cached = uses_cache(model)
+        # A direct block of K steps would stream K columns per call, one after another, and
+        # the compiled graph holds all K (measured: 26 s to compile a 30-step TCN block with
+        # XLA); one pass over the slid window per block is cheaper to compile and to run.
+        cached = uses_cache(model) and output_steps(model) == 1
     elif cached and not uses_cache(model):
         raise ValueError(
             f"`cached=True` needs a model with an exact stream cache (`supports_cache`); "
