@@ -122,7 +122,7 @@ def window_option(text: str) -> int | str:
 
 
 def calendar_option(text: str | None) -> str | list[int] | None:
-    """`--calendar`: `auto`, `none` (or left out) or season lengths like `48,336`."""
+    """`--calendar`: `auto`, `none`, season lengths like `48,336`, or left out (None)."""
     if text is None or text.strip().lower() in ("auto", "none"):
         return None if text is None else text.strip().lower()
     return split_numbers(text, "--calendar")
@@ -131,7 +131,8 @@ def calendar_option(text: str | None) -> str | list[int] | None:
 CALENDAR_HELP = (
     "Calendar features known in advance: auto (Fourier terms of --season, else of the "
     "frequency's seasons: 48,336 for half-hours, 7,365 for days, 12 for months), none, or "
-    "season lengths like 48,336 [default: none]."
+    "season lengths like 48,336 [default: the seasons the data confirm, when one is "
+    "longer than the window]."
 )
 
 

@@ -34,7 +34,7 @@ def test_keras_loads_every_family_after_import_tsconv(order):
         f"for path in {MODELS!r}:\n"
         "    model = keras.saving.load_model(path, safe_mode=True)\n"
         "    x = np.zeros((1, *model.input_shape[1:]), 'float32')\n"
-        "    print(type(model).__name__, model.predict(x, verbose=0).shape[0])\n"
+        "    print(type(model).__name__, np.asarray(model(x, training=False)).shape[0])\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT

@@ -28,7 +28,7 @@ def half_hourly(rows: int = 1400, seed: int = 0) -> tsconv.Series:
 
 def test_calendar_features_let_a_short_window_see_the_time_of_day():
     series = half_hourly()
-    plain = tsconv.Forecaster(window=10, model="linear").fit(series)
+    plain = tsconv.Forecaster(window=10, model="linear", calendar="none").fit(series)
     dated = tsconv.Forecaster(window=10, model="linear", calendar="auto").fit(series)
     assert plain.calendar_ == () and dated.calendar_ == (48, 336)
     assert dated.model_.num_features == 1 + 6 + 6  # three sine/cosine pairs per season
@@ -44,6 +44,22 @@ def test_calendar_features_let_a_short_window_see_the_time_of_day():
     assert errors["dated"] < 0.7 * errors["plain"], errors
 
 
+def test_by_default_the_calendar_comes_in_when_the_window_misses_a_season(caplog):
+    """The default: the seasons the training rows confirm, when the longest is longer than
+    the window; none when the window spans them, or the data confirm none."""
+    series = half_hourly()
+    with caplog.at_level("INFO", logger="tsconv"):
+        short = tsconv.Forecaster(window=10, model="linear").fit(series)
+    assert short.calendar_ == (48, 336)
+    assert "season 336 is longer than the window 10" in caplog.text
+    assert tsconv.Forecaster(window=340, model="linear").fit(series).calendar_ == ()
+    # a random walk with half-hourly stamps: no season is confirmed, so no calendar
+    walk = np.cumsum(np.random.default_rng(1).normal(size=1400)) + 100
+    frame = pd.DataFrame({"load": walk}, index=series.frame.index)
+    plain = dataclasses.replace(series, frame=frame)
+    assert tsconv.Forecaster(window=10, model="linear").fit(plain).calendar_ == ()
+
+
 def test_the_forecast_reads_the_timestamps_of_its_own_steps():
     """Moving the same values 12 hours later moves the calendar, so the forecast changes;
     without calendar features it does not."""
@@ -51,7 +67,7 @@ def test_the_forecast_reads_the_timestamps_of_its_own_steps():
     later = dataclasses.replace(
         series, frame=series.frame.set_axis(series.frame.index + pd.Timedelta(hours=12))
     )
-    for calendar, moves in ((None, False), ("auto", True)):
+    for calendar, moves in (("none", False), ("auto", True)):
         fc = tsconv.Forecaster(window=10, model="linear", calendar=calendar).fit(series)
         a = fc.forecast(24).iloc[:, 0].to_numpy()
         b = fc.forecast(24, series=later).iloc[:, 0].to_numpy()

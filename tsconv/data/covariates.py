@@ -139,10 +139,26 @@ def calendar_features(
 
 
 def resolve_calendar(
-    calendar: str | Sequence[int] | None, season, freq: str | None, rows: int
+    calendar: str | Sequence[int] | None,
+    season,
+    freq: str | None,
+    rows: int,
+    window: int | None = None,
+    confirmed: Sequence[int] = (),
 ) -> tuple[int, ...]:
-    """The seasons that get calendar features: none, the given ones, or for `"auto"` the
-    given `season`(s), else the frequency's calendar seasons seen at least twice in `rows`.
+    """The seasons that get calendar features.
+
+    - `"none"`: none.
+    - `None` (the default): the `confirmed` seasons (given, or confirmed by the
+      training rows) when the longest is longer than the `window`, else none. A
+      window of 100 half-hours cannot see last week: the calendar tells the model
+      where in the week each step falls. Measured on the half-hourly load
+      (`benchmarks/results/seasonal_targets_halfhourly.md`); a season the window
+      spans gains little and cost the conv model on hourly temperatures
+      (`benchmarks/results/calendar_features.md`).
+    - `"auto"`: the given `season`(s), else the frequency's calendar seasons seen
+      at least twice in `rows`.
+    - season lengths: those.
 
     Raises:
         InputError: for an unknown setting or a bad season.
@@ -150,8 +166,17 @@ def resolve_calendar(
     Example:
     >>> resolve_calendar("auto", None, "30min", 2000)
     (48, 336)
+    >>> resolve_calendar(None, None, "30min", 2000, window=100, confirmed=(48, 336))
+    (48, 336)
+    >>> resolve_calendar(None, None, "h", 8760, window=100, confirmed=(24,))
+    ()
     """
-    if calendar is None or calendar == "none":
+    if calendar is None:
+        seasons = tuple(m for m in confirmed if 2 * m <= rows)
+        if window is not None and seasons and max(seasons) > window:
+            return seasons
+        return ()
+    if calendar == "none":
         return ()
     if calendar == "auto":
         given = check_seasons(season)

@@ -130,7 +130,7 @@ def settings_from_config(config: dict) -> dict:
         "strategy": strategy,
         "output_steps": output_steps,
         "season": config.get("season"),
-        "calendar": config.get("calendar") or None,  # runs before it: none
+        "calendar": config.get("calendar") or "none",  # what it fitted with; older runs: none
         "future_features": config.get("future_features") or None,
         "holidays": config.get("holidays"),
         "precision": config.get("engine", {}).get("precision", "float32"),

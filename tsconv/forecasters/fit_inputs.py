@@ -1,7 +1,7 @@
 """What a fit trains on: the data path from a `Series` or `Panel` to stacked windows.
 
-In order: every series → known-in-advance inputs (future features, calendar,
-holidays) → the window (`resolve_window`) → the strategy and steps per call
+In order: every series → the window (`resolve_window`) → known-in-advance
+inputs (future features, calendar, holidays) → the strategy and steps per call
 (`resolve_strategy`) → target transform (changes) → its own chronological
 split and scaler fitted on its training rows (`prepare_panel`) → the seasons
 of the training rows → zero-copy windows, all series' served as one set
@@ -22,6 +22,7 @@ from tsconv.data.panel import Panel, as_panel, long_format
 from tsconv.data.series import Series
 from tsconv.forecasters.options import (
     check_panel_model,
+    confirmed_seasons,
     resolve_season,
     resolve_strategy,
     resolve_window,
@@ -75,15 +76,28 @@ def prepare_inputs(fc, data: Series | Panel) -> FitInputs:
     fc.holidays_ = fc.holidays
     shortest = min(len(s) for s in panel.series.values())
     freq = next(iter(panel.series.values())).freq
-    fc.calendar_ = resolve_calendar(fc.calendar, fc.season, freq, shortest)
+    fc.window_, fc.window_reason_ = resolve_window(
+        fc.window, panel, fc.season, fc.val_fraction, fc.test_fraction
+    )
+    confirmed = ()
+    if fc.calendar is None:  # the default: calendar terms when the window misses a season
+        confirmed = confirmed_seasons(panel, fc.season, fc.val_fraction, fc.test_fraction)
+    fc.calendar_ = resolve_calendar(
+        fc.calendar, fc.season, freq, shortest, window=fc.window_, confirmed=confirmed
+    )
+    if fc.calendar is None and fc.calendar_:
+        logger.info(
+            "calendar: Fourier terms of seasons %s (season %d is longer than the window "
+            "%d; --calendar none to leave them out)",
+            ",".join(map(str, fc.calendar_)),
+            max(fc.calendar_),
+            fc.window_,
+        )
     if fc.calendar == "auto" and not fc.calendar_:
         logger.info("calendar auto: frequency %r has no calendar season here", freq)
     # (rows + 1, k) per series: its rows and the step after (known columns, calendar)
     known = fit_known(panel, fc.future_features_, fc.calendar_, fc.holidays_)
     panel = past_only(panel, fc.future_features_)  # target and past-only features
-    fc.window_, fc.window_reason_ = resolve_window(
-        fc.window, panel, fc.season, fc.val_fraction, fc.test_fraction
-    )
     rows = int(np.median([len(s) for s in panel.series.values()]))
     fc.strategy_, fc.output_steps_, fc.strategy_reason_ = resolve_strategy(
         fc.strategy,

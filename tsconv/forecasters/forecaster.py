@@ -119,7 +119,9 @@ class Forecaster(ForecastingMixin):
             local GPUs, or the CPU's logical devices) or `"multiworker"` (the
             cluster in `TF_CONFIG`; every worker runs the same fit); TensorFlow only.
         calendar: calendar features known in advance, as extra input channels:
-            `None`/`"none"`, `"auto"` (Fourier terms of the given `season`s, else
+            None (the default: the Fourier terms of the seasons the training rows
+            confirm when the longest is longer than the window, which cannot see
+            it; else none), `"none"`, `"auto"` (Fourier terms of the given `season`s, else
             of the frequency's calendar seasons seen twice in the data: 48 and
             336 for half-hours, 7 and 365 for days, 12 for months, …) or season
             lengths (`[48, 336]`). Each window's rows carry the features of the

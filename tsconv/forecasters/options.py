@@ -264,6 +264,27 @@ def training_seasons(panel: Panel, train_ends: dict[str, int], season) -> dict[s
     }
 
 
+def confirmed_seasons(
+    panel: Panel, season: int | Sequence[int] | None, val_fraction: float, test_fraction: float
+) -> tuple[int, ...]:
+    """The seasons given, or confirmed or found in any series' training rows, shortest first.
+
+    Example:
+    >>> from tsconv.data.panel import as_panel
+    >>> from tsconv.data.series import load_csv
+    >>> load = as_panel(load_csv("datasets/halfhourly_load.csv"))
+    >>> confirmed_seasons(load, None, 0.1, 0.1), confirmed_seasons(load, 24, 0.1, 0.1)
+    ((48, 336), (24,))
+    """
+    ends = {
+        sid: split_sizes(len(s) - 1, val_fraction, test_fraction)[0]
+        for sid, s in panel.series.items()
+    }
+    seasons = training_seasons(panel, ends, season)
+    found = {m for s in seasons.values() if s.source != UNCONFIRMED for m in s.lengths}
+    return tuple(sorted(found))
+
+
 def resolve_window(
     window: int | str,
     panel: Panel,
@@ -276,14 +297,7 @@ def resolve_window(
     their seasons together and the median length)."""
     if window != AUTO:
         return int(window), "given"
-    ends = {
-        sid: split_sizes(len(s) - 1, val_fraction, test_fraction)[0]
-        for sid, s in panel.series.items()
-    }
-    seasons = training_seasons(panel, ends, season)
-    lengths = [
-        m for found in seasons.values() if found.source != UNCONFIRMED for m in found.lengths
-    ]
+    lengths = confirmed_seasons(panel, season, val_fraction, test_fraction)
     rows = int(np.median([len(s) for s in panel.series.values()]))
     chosen, reason = choose_window(rows, lengths, val_fraction, test_fraction)
     logger.info("window auto: %d, %s", chosen, reason)
