@@ -21,7 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from results_file import write_results
 
 import tsconv
-from tsconv.forecasters.scoring import mae_ratio
+from tsconv.metrics import mae_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = [

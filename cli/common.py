@@ -23,6 +23,29 @@ OUTPUT_STEPS = typer.Option(
 )
 
 
+SEP = typer.Option("--sep", help="Field separator: , ; | or tab [default: found in the file].")
+DECIMAL = typer.Option(
+    "--decimal", help="Decimal mark: . or , [default: , in files like 1950-01-01;23,11]."
+)
+DAYFIRST = typer.Option(
+    "--dayfirst/--monthfirst",
+    help="Dates like 05/04/1958 are 5 April (--dayfirst) or May 4 [default: what the column "
+    "shows; refused when every date reads both ways].",
+    show_default=False,
+)
+DATE_FORMAT = typer.Option("--date-format", help="The format of every date, e.g. %d.%m.%Y.")
+
+
+def csv_format(
+    sep: str | None, decimal: str | None, dayfirst: bool | None, date_format: str | None
+) -> dict | None:
+    """The CSV-reading options given (`tsconv.data.reading.CSVFormat` fields), or None."""
+    if sep is not None and sep.lower() in ("tab", "\\t"):
+        sep = "\t"
+    given = {"sep": sep, "decimal": decimal, "dayfirst": dayfirst, "date_format": date_format}
+    return {k: v for k, v in given.items() if v is not None} or None
+
+
 def show(report, as_json: bool) -> None:
     """Prints a job's report: its summary, or with `as_json` its `to_json()`."""
     import json
@@ -36,7 +59,9 @@ def setup(quiet: bool = False, verbose: bool = False) -> int:
     A terminal gets Keras's progress bar; a pipe or file gets one log line per
     epoch on stderr instead, so stdout holds only the result.
     """
-    if not verbose:
+    if verbose:
+        os.environ["TSCONV_BACKEND_LOGS"] = "1"  # the library silences them by default
+    else:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         # TensorFlow's Python warnings (retracing advice for loops of fits) are not the user's.
         logging.getLogger("tensorflow").setLevel(logging.ERROR)

@@ -9,15 +9,20 @@ import typer
 
 from tsconv_cli.common import (
     CALENDAR_HELP,
+    DATE_FORMAT,
+    DAYFIRST,
     DEBUG,
+    DECIMAL,
     FUTURE_FEATURES_HELP,
     HOLIDAYS_HELP,
     JSON,
     OUTPUT_STEPS,
     QUIET,
+    SEP,
     VERBOSE,
     WINDOW_HELP,
     calendar_option,
+    csv_format,
     given,
     setup,
     show,
@@ -54,6 +59,10 @@ def fit(
     fill: Annotated[
         str | None, typer.Option(help="Missing values: ffill, interpolate or drop.")
     ] = None,
+    sep: Annotated[str | None, SEP] = None,
+    decimal: Annotated[str | None, DECIMAL] = None,
+    dayfirst: Annotated[bool | None, DAYFIRST] = None,
+    date_format: Annotated[str | None, DATE_FORMAT] = None,
     id_column: Annotated[
         str | None,
         typer.Option(
@@ -185,6 +194,7 @@ def fit(
             fill=fill,
             id_column=id_column,
             wide=wide,
+            csv_format=csv_format(sep, decimal, dayfirst, date_format),
             name=name,
             runs_dir=runs_dir,
             resume=resume,

@@ -21,6 +21,7 @@ from tsconv_cli.common import (
 app = typer.Typer(
     help="Image classifiers: train a CNN, transfer a trained base, predict.",
     no_args_is_help=True,
+    rich_markup_mode=None,  # as the main app's: brackets kept, no "<bool>" on flags
 )
 
 FOLDER = typer.Argument(help="Folder with one sub-folder of images per class.")

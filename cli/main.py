@@ -21,6 +21,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
+    # Plain help: rich's markup read "[default: …]" as a style tag (leaving "Column to
+    # forecast .") and gave every flag a "<bool>" metavar.
+    rich_markup_mode=None,
 )
 app.command("fit")(fit)
 app.command("forecast")(forecast)

@@ -64,3 +64,38 @@ def test_import_tsconv_alone_starts_no_keras():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_notebook_session_prints_nothing_of_tensorflows(tmp_path):
+    """Issue 22, item 7: no absl/oneDNN/CUDA start-up lines, no retracing warnings.
+
+    The image side is the first to import Keras here (its package loads lazily), and
+    its classes are registered all the same.
+    """
+    code = (
+        "import numpy as np, pandas as pd\n"
+        "import tsconv\n"
+        "from tsconv.image import CNNClassifier\n"
+        "import keras\n"
+        "print(keras.saving.get_registered_object('tsconv>CNNClassifier') is CNNClassifier)\n"
+        "values = np.sin(np.arange(300) / 5) + np.arange(300) / 100\n"
+        "dates = pd.date_range('2020-01-01', periods=300, freq='D')\n"
+        "pd.DataFrame({'date': dates, 'y': values}).to_csv('daily.csv', index=False)\n"
+        "series = tsconv.load_csv('daily.csv')\n"
+        "fc = tsconv.Forecaster(window=20, epochs=1, jit=False).fit(series)\n"
+        "for horizon in (5, 10, 30, 12, 7, 3, 25):\n"
+        "    fc.forecast(horizon)\n"
+        "print('done')\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["True", "done"]
+    assert result.stderr == ""

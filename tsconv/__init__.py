@@ -24,6 +24,7 @@ with no `custom_objects`.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.abc
 import importlib.metadata
@@ -204,13 +205,58 @@ class _RegisteringLoader(importlib.abc.Loader):
         return self.loader.create_module(spec)
 
     def exec_module(self, module) -> None:
-        self.loader.exec_module(module)
+        with _quiet_native_start():
+            self.loader.exec_module(module)
+            if module.backend.backend() == "tensorflow":
+                # Listing the devices prints the rest of the start-up lines (CUDA probing)
+                # now, while they are silenced; memory growth can still be set after it.
+                sys.modules["tensorflow"].config.list_physical_devices()
+                logging.getLogger("tensorflow").addFilter(_without_retracing_advice)
         if self.finder in sys.meta_path:
             sys.meta_path.remove(self.finder)
         _register_keras_classes()
 
     def __getattr__(self, name: str):  # get_source, get_resource_reader, … of the real loader
         return getattr(self.loader, name)
+
+
+def _without_retracing_advice(record: logging.LogRecord) -> bool:
+    """Drops TensorFlow's "triggered tf.function retracing" warning, keeps its other logs.
+
+    tsconv traces one predict function per model and per compiled rollout (a few
+    horizons share one, see `tsconv.rollout.loops.compiled_horizon`); TensorFlow
+    counts those traces together and advises on loops the user did not write.
+    """
+    return "triggered tf.function retracing" not in str(record.msg)
+
+
+@contextlib.contextmanager
+def _quiet_native_start():
+    """Sends fd 2 to /dev/null while Keras imports its backend, unless `TSCONV_BACKEND_LOGS=1`.
+
+    TensorFlow's C++ start-up lines (absl, oneDNN, CUDA probing) are written to
+    fd 2 before any log level applies, and a notebook shows them under the cell
+    that first used tsconv. Python's logging configuration is left as it is; a
+    `TF_CPP_MIN_LOG_LEVEL` already set is kept.
+    """
+    if os.environ.get("TSCONV_BACKEND_LOGS") == "1":
+        yield
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's later INFO lines (XLA)
+    try:
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # no usable fd 2: nothing to silence
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 if "keras" in sys.modules:

@@ -159,3 +159,16 @@ def point_errors(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
 def quantile_name(q: float) -> str:
     """The column name of quantile `q`: `q0.05`."""
     return f"q{q:g}"
+
+
+def mae_ratio(metrics: dict, split: str = "test") -> float:
+    """Model MAE over naive MAE on `split` (the mean over series for many): below 1 beats naive.
+
+    Example:
+    >>> mae_ratio({"test": {"model": {"mae": 0.9}, "naive": {"mae": 1.0}}})
+    0.9
+    """
+    part = metrics[split]
+    if "summary" in part:
+        return part["summary"]["mae_ratio_mean"]
+    return part["model"]["mae"] / max(part["naive"]["mae"], 1e-300)

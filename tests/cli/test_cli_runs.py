@@ -141,7 +141,7 @@ def _python(code: str) -> subprocess.CompletedProcess:
 
 def test_help_never_imports_tensorflow():
     code = (
-        "import sys\n"
+        "import re, sys\n"
         "from typer.testing import CliRunner\n"
         "from tsconv_cli.main import app\n"
         "commands = [[], ['fit'], ['forecast'], ['backtest'], ['compare'], ['runs'], ['show'],"
@@ -149,6 +149,10 @@ def test_help_never_imports_tensorflow():
         "for args in commands:\n"
         "    result = CliRunner().invoke(app, [*args, '--help'])\n"
         "    assert result.exit_code == 0, (args, result.output)\n"
+        # Issue 22, item 16: no '[default: …]' eaten as markup, no '<bool>' on flags.
+        "    text = ' '.join(result.output.split())\n"
+        "    assert not re.search(r'\\w \\.(\\s|$)', text), (args, result.output)\n"
+        "    assert '<bool>' not in text, (args, result.output)\n"
         "loaded = [m for m in ('tensorflow', 'keras', 'jax', 'tsconv') if m in sys.modules]\n"
         "print(loaded)\n"
     )
@@ -188,3 +192,47 @@ def test_lazy_names_load_on_first_use():
         "tsconv.models.tcn tsconv.layers True",
         "module 'tsconv' has no attribute 'no_such_name'",
     ]
+
+
+def test_input_errors_come_before_tensorflow(tmp_path):
+    # Issue 22, item 14: a missing file, a mistyped column or a bad folder is answered
+    # before Keras is imported (seconds), so the error comes back at once.
+    (tmp_path / "one" / "a").mkdir(parents=True)
+    csv = tmp_path / "prices.csv"
+    csv.write_text("date,close\n" + "".join(f"2020-01-{d:02d},{d}\n" for d in range(1, 29)))
+    commands = [
+        ["fit", "missing.csv"],
+        ["fit", "prices.csv", "--target", "nope"],
+        ["fit", "prices.csv", "--window", "0"],
+        ["backtest", "missing.csv"],
+        ["compare", "prices.csv", "--target", "nope"],
+        ["image", "fit", "missing"],
+        ["image", "fit", "one"],
+        ["image", "transfer", "missing", "--base", "mobilenet"],
+    ]
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from tsconv_cli.main import app\n"
+        f"for args in {commands!r}:\n"
+        "    result = CliRunner().invoke(app, args)\n"
+        "    print(result.exit_code, result.output.strip().splitlines()[-1][:60])\n"
+        "print([m for m in ('tensorflow', 'keras') if m in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    *lines, loaded = result.stdout.strip().splitlines()
+    assert loaded == "[]"
+    assert [line.split()[0] for line in lines] == ["2"] * len(commands), lines
+    assert "file not found: missing.csv" in lines[0]
+    assert "target column 'nope' not found" in lines[1]
+    assert "window must be a positive integer" in lines[2]
+    assert "image folder missing not found" in lines[5]
+    assert "1 class folder(s)" in lines[6]

@@ -24,6 +24,14 @@ def test_notebook_style_api(prices_csv, tmp_path):
     assert test["windows"] > 0 and set(test) >= {"model", "naive"}
     assert test["naive"]["mae"] > 0
 
+    # Quantiles without a sample count draw the CLI's 200 paths (issue 22, item 5).
+    fan = fc.forecast(10, quantiles=[0.1, 0.9], seed=0)
+    assert list(fan.columns) == ["Close", "q0.1", "q0.9"]
+    assert (fan["q0.1"] <= fan["q0.9"]).all() and (fan["q0.1"] < fan["q0.9"]).any()
+    pd.testing.assert_frame_equal(fan, fc.forecast(10, samples=200, quantiles=[0.1, 0.9], seed=0))
+    with pytest.raises(tsconv.InputError, match="quantiles need sampled trajectories"):
+        fc.forecast(10, samples=0, quantiles=[0.5])
+
     fc.save(tmp_path / "run")
     again = tsconv.load(tmp_path / "run")
     pd.testing.assert_frame_equal(again.forecast(horizon=10), table)

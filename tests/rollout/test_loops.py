@@ -15,6 +15,7 @@ from tsconv.models import (
 )
 from tsconv.models.base import ForecasterModel
 from tsconv.rollout.loops import (
+    compiled_horizon,
     compiled_rollout,
     recursive_rollout,
     stream_start,
@@ -53,11 +54,16 @@ def test_compiled_rollout_equals_the_eager_loop(name):
     expected = recursive_rollout(model, context, horizon=12)
     cache = {}
     got = compiled_rollout(model, context, horizon=12, cache=cache)
-    assert got.shape == (3, 12) and set(cache) == {(12, True, uses_cache(model), 0)}
+    # The loop is compiled for 16 steps (see compiled_horizon) and cut to 12.
+    assert got.shape == (3, 12) and set(cache) == {(16, True, uses_cache(model), 0)}
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
     # A single series (2-D context) through the cached loop agrees too.
     again = compiled_rollout(model, context[1], 12, cache=cache)
     np.testing.assert_allclose(again, expected[1], rtol=1e-4, atol=1e-4)
+    # A nearby horizon runs the same compiled loop: no new trace per forecast.
+    shorter = compiled_rollout(model, context, 9, cache=cache)
+    assert len(cache) == 1
+    np.testing.assert_allclose(shorter, expected[:, :9], rtol=1e-4, atol=1e-4)
     plain = compiled_rollout(model, context, 12, cache=cache, jit_compile=False)
     np.testing.assert_allclose(plain, expected, rtol=1e-4, atol=1e-4)
 
@@ -73,6 +79,15 @@ def test_rollout_feeds_predictions_back_and_holds_features():
     context[:, 1] = 1.0  # the feature
     for rollout in (recursive_rollout, compiled_rollout):
         np.testing.assert_allclose(rollout(model, context, horizon=4), [1, 2, 3, 4], atol=1e-6)
+
+
+def test_compiled_horizons_are_few():
+    # Whole calls, then a power of two up to 16 calls or a multiple of 16.
+    assert [compiled_horizon(h, 1) for h in (1, 2, 3, 9, 16, 17, 30, 33, 100)] == [
+        1, 2, 4, 16, 16, 32, 32, 48, 112,
+    ]  # fmt: skip
+    assert [compiled_horizon(h, 30) for h in (1, 30, 31, 52, 91, 365)] == [30, 30, 60, 60, 120, 480]
+    assert len({compiled_horizon(h, 1) for h in range(1, 366)}) == 27
 
 
 @pytest.mark.parametrize("horizon", [0, -1, 2.5])

@@ -1,7 +1,9 @@
 """CSV → `Series` | `Panel`: the data, validated, with its calendar.
 
 `series` reads one series (`load_csv`), `panel` many in one file
-(`load_panel_csv`), both through the column checks of `columns`;
+(`load_panel_csv`): both start from `reading` (text → rows: separator,
+decimal mark, caps, in-memory frames and arrays), then `dates` (the time
+column, one format for every row) and the column checks of `columns`;
 `calendar` infers frequencies and seasons and dates the future; `limits`
 holds the size caps. NumPy and pandas only: nothing here starts a model.
 """

@@ -1,25 +1,24 @@
-"""The pieces of reading a CSV column by column, shared by `load_csv` and `load_panel_csv`.
+"""The columns of the rows read: the target, the features, numbers and missing values.
 
-Each check raises `InputError` with a one-line message naming the column and
-the file line (header = line 1) and saying what to do. Rows keep their file
-line as their label from `read_csv_rows` on, so messages stay right after
-blank lines, selection and filling.
+Shared by `load_csv` and `load_panel_csv`, after `tsconv.data.reading` has read
+the rows and `tsconv.data.dates` the time column. Each check raises
+`InputError` with a one-line message naming the column and the file line
+(header = line 1) and saying what to do. Rows keep their file line as their
+label from `read_rows` on, so messages stay right after blank lines,
+selection and filling.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 
 import numpy as np
 import pandas as pd
 
-from tsconv.data.limits import limit
 from tsconv.errors import InputError
 
 logger = logging.getLogger(__name__)
 
-TIME_COLUMN_NAMES = ("date", "datetime", "time", "timestamp", "ds")
 PRICE_TARGETS = ("adj close", "adj_close", "adjclose", "adjusted close", "close")
 FILL_METHODS = ("ffill", "interpolate", "drop")
 
@@ -27,96 +26,15 @@ FILL_METHODS = ("ffill", "interpolate", "drop")
 def file_line(rows: pd.Series | pd.DataFrame | pd.Index, row: int) -> int:
     """File line (the header is line 1) of the data row at position `row` of `rows`.
 
-    `read_csv_rows` labels every row with its file line, and rows keep their labels
+    `read_rows` labels every row with its file line, and rows keep their labels
     through selection and filling, so blank lines in the file do not shift it.
     """
     index = rows if isinstance(rows, pd.Index) else rows.index
     return int(index[row])
 
 
-def read_csv_rows(path: str | os.PathLike) -> pd.DataFrame:
-    if not os.path.exists(path):
-        raise InputError(f"file not found: {path}. Check the path (e.g. datasets/msft.csv).")
-    if os.path.isdir(path):
-        raise InputError(f"{path} is a folder; give a CSV file.")
-    size = os.path.getsize(path)
-    if size == 0:
-        raise InputError(f"{path} is empty; give a CSV file with a header row and data rows.")
-    max_bytes, max_rows = limit("TSCONV_MAX_CSV_BYTES"), limit("TSCONV_MAX_CSV_ROWS")
-    if size > max_bytes:
-        raise InputError(
-            f"{path} is {size:,} bytes, above the cap of {max_bytes:,}; raise "
-            "TSCONV_MAX_CSV_BYTES if this file is meant."
-        )
-    try:
-        # One row past the cap is enough to know the file is over it.
-        raw = pd.read_csv(path, skipinitialspace=True, nrows=max_rows + 1, skip_blank_lines=False)
-    except pd.errors.EmptyDataError:
-        raise InputError(
-            f"{path} is empty; give a CSV file with a header row and data rows."
-        ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path} is not a readable CSV file ({first}).") from None
-    if len(raw) > max_rows:
-        raise InputError(
-            f"{path} has more than {max_rows:,} data rows, the cap; raise TSCONV_MAX_CSV_ROWS "
-            "if this file is meant."
-        )
-    raw.columns = [str(c).strip() for c in raw.columns]
-    raw.index = pd.RangeIndex(2, len(raw) + 2)  # file lines: the header is line 1
-    raw = raw[~raw.isna().all(axis=1).to_numpy()]  # blank lines, kept until now for the count
-    if raw.empty:
-        raise InputError(f"{path} has a header but no data rows.")
-    return raw
-
-
 def is_numeric(column: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
-
-
-def find_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
-    if requested is not None:
-        if requested not in raw.columns:
-            raise InputError(
-                f"time column {requested!r} not found; the file has columns {list(raw.columns)}."
-            )
-        return requested
-    for name in raw.columns:
-        if name.lower() in TIME_COLUMN_NAMES:
-            return name
-    for name in raw.columns:
-        column = raw[name]
-        if is_numeric(column):
-            continue
-        parsed = try_dates(column)
-        if parsed is not None and parsed.notna().all():
-            return name
-    return None
-
-
-def try_dates(column: pd.Series) -> pd.Series | None:
-    try:
-        return pd.to_datetime(column, errors="coerce", format="mixed")
-    except (ValueError, TypeError, OverflowError):
-        return None
-
-
-def parse_times(raw: pd.DataFrame, name: str) -> pd.Series:
-    column = raw[name]
-    parsed = try_dates(column.astype("string")) if is_numeric(column) else try_dates(column)
-    if parsed is None:
-        raise InputError(f"time column {name!r} could not be parsed as dates.")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert(None)
-    bad = parsed.isna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(
-            f"time column {name!r} has a value that is not a date at line "
-            f"{file_line(column, row)}: {column.iloc[row]!r}. Fix or remove that row."
-        )
-    return parsed
 
 
 def pick_target(raw: pd.DataFrame, target: str | None, time_column: str | None, features=()) -> str:

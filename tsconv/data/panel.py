@@ -23,14 +23,13 @@ from tsconv.data.calendar import infer_frequency
 from tsconv.data.columns import (
     check_features,
     file_line,
-    find_time_column,
     handle_missing,
-    parse_times,
     pick_target,
-    read_csv_rows,
     stamp,
     to_numbers,
 )
+from tsconv.data.dates import find_time_column, parse_times
+from tsconv.data.reading import CSVFormat, read_rows, sniff_format
 from tsconv.data.series import Series, load_csv
 from tsconv.errors import InputError
 
@@ -152,11 +151,16 @@ def find_id_column(columns: list[str], requested: str | None = None) -> str | No
     return None
 
 
-def has_id_column(path: str | os.PathLike) -> bool:
+def has_id_column(path, csv_format: CSVFormat | None = None) -> bool:
     """Whether the CSV's header has a column named like an id (a long-format panel)."""
+    if isinstance(path, pd.DataFrame):
+        return find_id_column([str(c).strip() for c in path.columns]) is not None
+    if not isinstance(path, (str, os.PathLike)):
+        return False  # a Series, an array or a file object: one series
     try:
-        header = pd.read_csv(path, nrows=0, skipinitialspace=True)
-    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        sep, _ = sniff_format(path, csv_format or CSVFormat())
+        header = pd.read_csv(path, sep=sep, nrows=0, skipinitialspace=True)
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, InputError):
         return False  # load_csv reports the problem
     return find_id_column([str(c).strip() for c in header.columns]) is not None
 
@@ -169,6 +173,7 @@ def load_series_or_panel(
     features: list[str] | None = None,
     time_column: str | None = None,
     fill: str | None = None,
+    csv_format: CSVFormat | None = None,
 ) -> Series | Panel:
     """A CSV of one series (`load_csv`) or of many (`load_panel_csv`), whichever it holds.
 
@@ -178,9 +183,11 @@ def load_series_or_panel(
     >>> type(load_series_or_panel("datasets/us_macro_long.csv")).__name__
     'Panel'
     """
-    if wide or id_column is not None or has_id_column(path):
-        return load_panel_csv(path, id_column, wide, target, features, time_column, fill)
-    return load_csv(path, target=target, features=features, time_column=time_column, fill=fill)
+    if wide or id_column is not None or has_id_column(path, csv_format):
+        return load_panel_csv(
+            path, id_column, wide, target, features, time_column, fill, csv_format
+        )
+    return load_csv(path, target, features, time_column, fill, csv_format)
 
 
 def load_panel_csv(
@@ -191,6 +198,7 @@ def load_panel_csv(
     features: list[str] | None = None,
     time_column: str | None = None,
     fill: str | None = None,
+    csv_format: CSVFormat | None = None,
 ) -> Panel:
     """Reads a long-format or wide CSV of many series into a `Panel`.
 
@@ -203,7 +211,8 @@ def load_panel_csv(
         target: long format: the value column (default: the only numeric
             column besides the id and features).
         features: long format: extra input columns.
-        time_column, fill: as `tsconv.load_csv`; `fill` applies within each series.
+        time_column, fill, csv_format: as `tsconv.load_csv`; `fill` applies within
+            each series.
 
     Returns:
         A `Panel`.
@@ -218,9 +227,9 @@ def load_panel_csv(
     >>> len(panel), panel.id_column, panel.target, len(panel.series["cpi"])
     (10, 'series_id', 'value', 203)
     """
-    raw = read_csv_rows(path)
+    raw, path = read_rows(path, csv_format)  # `path` names the source in messages from here
     if wide:
-        return _wide(raw, path, time_column, fill)
+        return _wide(raw, path, time_column, fill, csv_format)
     id_column = find_id_column(list(raw.columns), id_column)
     if id_column is None:
         raise InputError(
@@ -235,7 +244,7 @@ def load_panel_csv(
     ids = raw[id_column].astype(str)
     rest = raw.drop(columns=[id_column])
     time_column = find_time_column(rest, time_column)
-    stamps = parse_times(rest, time_column) if time_column else None
+    stamps = parse_times(rest, time_column, csv_format) if time_column else None
     target = pick_target(rest, target, time_column, features or ())
     features = check_features(rest, features or [], target, time_column)
     used = [target, *features]
@@ -253,9 +262,9 @@ def load_panel_csv(
     return Panel(series, id_column, target, features, time_column, "long", str(path))
 
 
-def _wide(raw: pd.DataFrame, path, time_column: str | None, fill: str | None) -> Panel:
+def _wide(raw: pd.DataFrame, path, time_column, fill, csv_format) -> Panel:
     time_column = find_time_column(raw, time_column)
-    stamps = parse_times(raw, time_column) if time_column else None
+    stamps = parse_times(raw, time_column, csv_format) if time_column else None
     names = [c for c in raw.columns if c != time_column]
     if not names:
         raise InputError(f"{path} has no series columns besides the time column.")

@@ -16,14 +16,13 @@ import pandas as pd
 from tsconv.data.calendar import infer_frequency
 from tsconv.data.columns import (
     check_features,
-    find_time_column,
     handle_missing,
-    parse_times,
     pick_target,
-    read_csv_rows,
     reject_duplicates,
     to_numbers,
 )
+from tsconv.data.dates import find_time_column, parse_times
+from tsconv.data.reading import CSVFormat, read_rows
 from tsconv.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -77,16 +76,20 @@ class Series:
 
 
 def load_csv(
-    path: str | os.PathLike,
+    path: str | os.PathLike | pd.DataFrame | pd.Series | np.ndarray,
     target: str | None = None,
     features: list[str] | None = None,
     time_column: str | None = None,
     fill: str | None = None,
+    csv_format: CSVFormat | None = None,
 ) -> Series:
     """Reads a CSV file into a validated `Series`.
 
     Args:
-        path: CSV file with a header row.
+        path: CSV file with a header row (or a file object); or the same data in
+            memory: a pandas `DataFrame` (a `DatetimeIndex` is its time column), a
+            `Series` with a `DatetimeIndex`, or a NumPy array of steps (see
+            `tsconv.data.reading.read_rows`). All go through the same checks.
         target: column to forecast. Default: `Adj Close` or `Close` when
             present (price files), otherwise the only numeric column.
         features: extra numeric columns used as model inputs.
@@ -96,6 +99,8 @@ def load_csv(
         fill: what to do with missing or non-finite values in the used
             columns: `"ffill"`, `"interpolate"` (linear) or `"drop"`.
             Default None: refuse them with an error that says where they are.
+        csv_format: the separator, decimal mark and date order (`CSVFormat`);
+            default: found in the file (`;` with `23,11`, day-first dates, …).
 
     Returns:
         A `Series`, sorted by time, with its frequency inferred.
@@ -110,10 +115,14 @@ def load_csv(
     >>> s.target, s.freq, s.values.shape
     ('Close', 'B', (7983, 1))
     """
-    raw = read_csv_rows(path)
+    if isinstance(path, np.ndarray) and target is None:  # the first column, then the rest
+        target = "value"
+        if features is None and path.ndim == 2:
+            features = [f"x{i}" for i in range(1, path.shape[1])]
+    raw, path = read_rows(path, csv_format)  # `path` names the source in messages from here
     columns = list(raw.columns)
     time_column = find_time_column(raw, time_column)
-    stamps = parse_times(raw, time_column) if time_column else None
+    stamps = parse_times(raw, time_column, csv_format) if time_column else None
     target = pick_target(raw, target, time_column, features or ())
     features = check_features(raw, features or [], target, time_column)
 
@@ -155,6 +164,27 @@ def load_csv(
         regular=regular,
         source=str(path),
     )
+
+
+def check_series(series: Series) -> Series:
+    """Returns `series`; raises `InputError` when its rows are out of time order, repeat a
+    timestamp, or hold missing or infinite values (a `Series` built by hand skips
+    `load_csv`'s checks; these would forecast from the wrong end or stop the solver)."""
+    index = series.frame.index
+    if not (index.is_monotonic_increasing and index.is_unique):
+        raise InputError(
+            "the Series' rows are not in time order or repeat a timestamp; build it with "
+            "tsconv.load_csv (which sorts them and refuses duplicates)."
+        )
+    values = series.values
+    bad = ~np.isfinite(values).all(axis=1)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"the Series holds missing or infinite values (first at row {row}, {index[row]}); "
+            "fill them, or build it with tsconv.load_csv(..., fill='ffill')."
+        )
+    return series
 
 
 def describe_span(index: pd.Index) -> str:

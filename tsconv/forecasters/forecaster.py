@@ -19,11 +19,12 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import pandas as pd
 
 from tsconv.data.covariates import resolve_calendar
 from tsconv.data.known_inputs import check_country, check_future_features
-from tsconv.data.panel import Panel
-from tsconv.data.series import Series
+from tsconv.data.panel import Panel, load_series_or_panel
+from tsconv.data.series import Series, check_series
 from tsconv.errors import InputError
 from tsconv.forecasters.files import forecaster_config, read_forecaster, write_forecaster_files
 from tsconv.forecasters.fit_inputs import describe_inputs, prepare_inputs
@@ -37,7 +38,8 @@ from tsconv.forecasters.options import (
     resolve_output_steps,
     training_loss,
 )
-from tsconv.forecasters.scoring import heldout_residuals, mae_ratio, score_one_step
+from tsconv.forecasters.scoring import heldout_residuals, score_one_step
+from tsconv.metrics import mae_ratio
 from tsconv.models import BASELINES, MODELS, build_model
 from tsconv.preprocessing.window_choice import check_window_option
 from tsconv.runs import run_dir
@@ -278,7 +280,7 @@ class Forecaster(ForecastingMixin):
 
     def fit(
         self,
-        data: Series | Panel,
+        data: Series | Panel | pd.DataFrame | pd.Series | np.ndarray,
         backup_dir: str | os.PathLike | None = None,
         initial_weights: list[np.ndarray] | None = None,
     ) -> Forecaster:
@@ -286,7 +288,9 @@ class Forecaster(ForecastingMixin):
 
         Args:
             data: a `Series` (see `tsconv.load_csv`) or a `Panel` of many
-                series (see `tsconv.load_panel_csv`).
+                series (see `tsconv.load_panel_csv`); or what `load_csv` reads
+                (a pandas `DataFrame`, or `Series` with a `DatetimeIndex`, a NumPy
+                array, a CSV path or file object), read with its defaults.
             backup_dir: a folder where training backs up after every epoch and
                 resumes from when it holds a backup (see `tsconv.training.resume`).
             initial_weights: weights to start training from, as another fit's
@@ -309,6 +313,10 @@ class Forecaster(ForecastingMixin):
         """
         if backup_dir is not None and self.distribute == "multiworker":
             raise InputError("backups and --resume do not cover --distribute multiworker yet.")
+        if not isinstance(data, (Series, Panel)):  # a DataFrame, Series, array or file
+            data = load_series_or_panel(data)
+        for one in [data] if isinstance(data, Series) else data.series.values():
+            check_series(one)
         # Sets the data's fitted attributes (window_, transform_, scalers_, seasons_, ...).
         inputs = prepare_inputs(self, data)
         prepared, splits, channels = inputs.prepared, inputs.splits, inputs.channels

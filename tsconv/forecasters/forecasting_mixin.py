@@ -35,7 +35,13 @@ from tsconv.preprocessing.preparation import encode, scale_known
 from tsconv.preprocessing.windowing import last_window, lead_known
 from tsconv.rollout.guard import guard, runaway_bound
 from tsconv.rollout.loops import compiled_rollout, uses_cache
-from tsconv.rollout.sampling import check_sampling, draw_noise, noise_source, quantile_columns
+from tsconv.rollout.sampling import (
+    check_sampling,
+    draw_noise,
+    noise_source,
+    quantile_columns,
+    resolve_samples,
+)
 from tsconv.rollout.streaming import ForecastStream
 
 logger = logging.getLogger(__name__)
@@ -64,7 +70,7 @@ class ForecastingMixin(SeriesSelectionMixin):
         self,
         horizon: int,
         series: Series | Panel | None = None,
-        samples: int = 0,
+        samples: int | None = None,
         quantiles: Sequence[float] | None = None,
         temperature: float = 1.0,
         seed: int | None = None,
@@ -80,7 +86,8 @@ class ForecastingMixin(SeriesSelectionMixin):
             series: continue from the end of this `Series` (it must have the
                 columns the model was trained on) or of these series (a `Panel`).
             samples: with N > 0, also draw N sampled trajectories (see
-                `sample_paths`) and add their per-step quantiles.
+                `sample_paths`) and add their per-step quantiles. Default: 200
+                when `quantiles` are given, else none.
             quantiles: which quantiles; default 0.05, 0.5, 0.95.
             temperature, seed: as `sample_paths`.
             jit_compile: compile the rollout with XLA: slower to compile, faster
@@ -114,6 +121,7 @@ class ForecastingMixin(SeriesSelectionMixin):
         >>> fc.forecast(30, samples=200).columns.tolist()
         ['Close', 'q0.05', 'q0.5', 'q0.95']
         """
+        samples = resolve_samples(samples, quantiles)
         quantiles = check_sampling(samples, temperature, quantiles)
         paths = self._paths(
             horizon, series, series_id, samples, temperature, seed, jit_compile, cached, future

@@ -114,19 +114,6 @@ def _summary(ratios: np.ndarray, series: int) -> dict:
     }
 
 
-def mae_ratio(metrics: dict, split: str = "test") -> float:
-    """Model MAE over naive MAE on `split` (the mean over series for many): below 1 beats naive.
-
-    Example:
-    >>> mae_ratio({"test": {"model": {"mae": 0.9}, "naive": {"mae": 1.0}}})
-    0.9
-    """
-    part = metrics[split]
-    if "summary" in part:
-        return part["summary"]["mae_ratio_mean"]
-    return part["model"]["mae"] / max(part["naive"]["mae"], 1e-300)
-
-
 def heldout_residuals(model: keras.Model, windows: Windows) -> np.ndarray:
     """One-step errors `target - forecast` on held-out windows, in the model's (scaled) units.
 

@@ -35,6 +35,44 @@ class ImageFolder:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
 
 
+def class_folders(directory: str | os.PathLike, classes: Sequence[str] | None = None) -> list[str]:
+    """The class folders of `directory`, sorted (or as given), without reading any image.
+
+    Cheap, so `tsconv image fit` checks the folder before it imports Keras.
+
+    Raises:
+        InputError: for a missing folder, fewer than two classes, or a class
+            folder that is missing or leads outside `directory`.
+
+    Example:
+    >>> class_folders(write_digits_folder("digits", classes=[0, 1], per_class=10))
+    ['0', '1']
+    """
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError(
+            f"image folder {root} not found; give a folder with one sub-folder per class."
+        )
+    if classes is None:
+        classes = sorted(
+            p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+        )
+    classes = list(classes)
+    if len(classes) < 2:
+        raise InputError(
+            f"{root} has {len(classes)} class folder(s); a classifier needs at least two "
+            "(one sub-folder of images per class)."
+        )
+    inside = root.resolve()
+    for name in classes:
+        folder = root / name
+        if not folder.is_dir():
+            raise InputError(f"class folder {folder} not found.")
+        if not folder.resolve().is_relative_to(inside):
+            raise InputError(f"class folder {folder} is a link that leads outside {root}.")
+    return classes
+
+
 def scan_image_folder(
     directory: str | os.PathLike, classes: Sequence[str] | None = None
 ) -> ImageFolder:
@@ -63,28 +101,11 @@ def scan_image_folder(
     (['0', '1'], 20, [])
     """
     root = Path(directory)
-    if not root.is_dir():
-        raise InputError(
-            f"image folder {root} not found; give a folder with one sub-folder per class."
-        )
-    if classes is None:
-        classes = sorted(
-            p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
-        )
-    classes = list(classes)
-    if len(classes) < 2:
-        raise InputError(
-            f"{root} has {len(classes)} class folder(s); a classifier needs at least two "
-            "(one sub-folder of images per class)."
-        )
+    classes = class_folders(root, classes)
     paths, labels, skipped = [], [], []
     inside = root.resolve()
     for label, name in enumerate(classes):
         folder = root / name
-        if not folder.is_dir():
-            raise InputError(f"class folder {folder} not found.")
-        if not folder.resolve().is_relative_to(inside):
-            raise InputError(f"class folder {folder} is a link that leads outside {root}.")
         files = []
         for file in sorted(folder.iterdir()):
             if file.name.startswith(".") or file.is_dir():

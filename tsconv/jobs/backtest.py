@@ -14,19 +14,23 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from tsconv.backtesting.backtest import DEFAULT_SAMPLES, BacktestResult, run_backtest
-from tsconv.backtesting.methods import check_models, check_refit
 from tsconv.backtesting.references import CLASSICAL
 from tsconv.data.known_inputs import with_future_features
 from tsconv.data.panel import Panel, load_series_or_panel
+from tsconv.data.reading import CSVFormat
 from tsconv.data.series import describe_span
 from tsconv.errors import InputError
 from tsconv.files import write_atomically
 from tsconv.plots import plot_backtest
+from tsconv.preprocessing.window_choice import check_window_option
+
+if TYPE_CHECKING:  # importing it imports Keras (seconds): `backtest_csv` does, after the data
+    from tsconv.backtesting.backtest import BacktestResult
 
 logger = logging.getLogger(__name__)
 
@@ -210,9 +214,10 @@ def backtest_csv(
     fill: str | None = None,
     id_column: str | None = None,
     wide: bool = False,
+    csv_format: dict | None = None,
     refit: str | bool = "warm",
     audit: bool = False,
-    samples: int = DEFAULT_SAMPLES,
+    samples: int | None = None,
     seed: int = 0,
     season: int | Sequence[int] | None = None,
     out: str | os.PathLike | None = "backtest.csv",
@@ -225,11 +230,14 @@ def backtest_csv(
     Args:
         path: the CSV file.
         models: tsconv model names (one for `tsconv backtest`, several for `compare`).
-        horizon, folds, refit, audit, samples, seed, season: see `run_backtest`.
+        horizon, folds, refit, audit, samples, seed, season: see `run_backtest`
+            (`samples` None: its default).
         target, features, time_column, fill: see `load_csv` (the `future_features`
             among `forecaster_options` are loaded as features too).
         id_column, wide: many series, as `load_panel_csv` (an id column named
             like one is found by itself); the scores then have the id column.
+        csv_format: `CSVFormat` fields (`sep`, `decimal`, `dayfirst`, `date_format`);
+            default: found in the file.
         out: per-fold scores CSV (the forecasts go beside it as `<stem>_forecasts.csv`),
             or None for none.
         plot: PNG of each origin's forecasts against the truth, or None.
@@ -249,21 +257,31 @@ def backtest_csv(
     for option in (out, plot):
         if option is not None and Path(option).is_dir():
             raise InputError(f"{option} is a folder; give a file name such as backtest.csv.")
-    check_models(models, **forecaster_options)  # before reading data: bad options fail fast
-    refit = check_refit(refit)
+    # The data and the cheap checks come first: Keras takes seconds to import, and an
+    # input error should come back at once (`check_models` then checks the other options).
+    if not models:
+        raise InputError("name at least one model, e.g. --models naive,tcn.")
+    check_window_option(forecaster_options.get("window", 100))
     loaded = with_future_features(features, forecaster_options.get("future_features"))
-    data = load_series_or_panel(path, id_column, wide, target, loaded, time_column, fill)
+    fmt = CSVFormat(**csv_format) if csv_format else None
+    data = load_series_or_panel(path, id_column, wide, target, loaded, time_column, fill, fmt)
+    from tsconv.backtesting.backtest import run_backtest  # imports Keras
+    from tsconv.backtesting.methods import check_models, check_refit
+
+    check_models(models, **forecaster_options)
+    refit = check_refit(refit)
+    sampling = {} if samples is None else {"samples": samples}  # None: run_backtest's default
     result = run_backtest(
         data,
         models,
         horizon,
         folds,
         refit=refit,
-        samples=samples,
         seed=seed,
         season=season,
         audit=audit,
         progress=progress,
+        **sampling,
         **forecaster_options,
     )
     out_path = forecasts_path = plot_path = None

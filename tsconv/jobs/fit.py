@@ -12,17 +12,21 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tsconv import runs
 from tsconv.backtesting.diagnostics import one_step_notes
 from tsconv.data.known_inputs import with_future_features
 from tsconv.data.panel import load_series_or_panel
+from tsconv.data.reading import CSVFormat
 from tsconv.errors import InputError, TsconvError
-from tsconv.forecasters.forecaster import Forecaster
-from tsconv.forecasters.scoring import mae_ratio
 from tsconv.json_values import plain
+from tsconv.metrics import mae_ratio
+from tsconv.preprocessing.window_choice import check_window_option
 from tsconv.runs.unfinished import finish_fit, start_fit
-from tsconv.training.engine import cluster_role, describe_engine
+
+if TYPE_CHECKING:  # importing them imports Keras (seconds): `fit_csv` does, after the data
+    from tsconv.forecasters.forecaster import Forecaster
 
 # Fewer training windows than this get a note that the model may overfit.
 FEW_WINDOWS = 200
@@ -50,6 +54,8 @@ class FitReport:
         For many series: the series trained and skipped, and each series' test
         error beside naive (the best and worst few when there are many).
         """
+        from tsconv.training.engine import describe_engine
+
         fc, t = self.forecaster, self.forecaster.training_
         if self.run_dir is None:
             return "worker finished training; the chief worker writes the run."
@@ -213,6 +219,7 @@ def fit_csv(
     fill: str | None = None,
     id_column: str | None = None,
     wide: bool = False,
+    csv_format: dict | None = None,
     name: str | None = None,
     runs_dir: str | os.PathLike = "runs",
     resume: bool = False,
@@ -232,6 +239,8 @@ def fit_csv(
         target, features, time_column, fill: see `load_csv` (the `future_features`
             among `forecaster_options` are loaded as features too).
         id_column, wide: see `load_panel_csv`.
+        csv_format: `CSVFormat` fields (`sep`, `decimal`, `dayfirst`, `date_format`);
+            default: found in the file.
         name: run name; default: the current time, `YYYYmmdd-HHMMSS`.
         runs_dir: folder of runs; `runs_dir/latest` points at the new run.
         resume: continue an interrupted fit with the same CSV and settings
@@ -251,18 +260,25 @@ def fit_csv(
     >>> report.run_dir
     PosixPath('runs/msft')
     """
-    forecaster = Forecaster(**forecaster_options)  # validate options before reading data
+    # The data and the cheap checks come first: Keras takes seconds to import, and an
+    # input error should come back at once (`Forecaster` then checks the other options).
+    check_window_option(forecaster_options.get("window", 100))
+    if name is not None and (Path(runs_dir) / name).exists():
+        raise InputError(f"run {name!r} already exists in {runs_dir}/; choose another --name.")
+    if resume and forecaster_options.get("distribute") == "multiworker":
+        raise InputError(
+            "--resume does not cover --distribute multiworker yet; leave out --resume."
+        )
+    loaded = with_future_features(features, forecaster_options.get("future_features"))
+    fmt = CSVFormat(**csv_format) if csv_format else None
+    series = load_series_or_panel(path, id_column, wide, target, loaded, time_column, fill, fmt)
+    from tsconv.forecasters.forecaster import Forecaster  # imports Keras
+    from tsconv.training.engine import cluster_role
+
+    forecaster = Forecaster(**forecaster_options)
     chief = True
     if forecaster.distribute == "multiworker":
         _, _, chief = cluster_role()
-        if resume:
-            raise InputError(
-                "--resume does not cover --distribute multiworker yet; leave out --resume."
-            )
-    if name is not None and (Path(runs_dir) / name).exists():
-        raise InputError(f"run {name!r} already exists in {runs_dir}/; choose another --name.")
-    loaded = with_future_features(features, forecaster_options.get("future_features"))
-    series = load_series_or_panel(path, id_column, wide, target, loaded, time_column, fill)
     if forecaster.distribute == "multiworker":
         forecaster.fit(series)  # every worker trains; no backups yet
         if not chief:
@@ -279,6 +295,7 @@ def fit_csv(
         "fill": fill,
         "id_column": id_column,
         "wide": wide,
+        "csv_format": csv_format,
         **{k: v for k, v in forecaster_options.items() if k != "verbose"},
     }
     runs.clean_stale(Path(runs_dir))  # temporary folders of fits killed while saving

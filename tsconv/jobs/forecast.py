@@ -23,11 +23,10 @@ from tsconv.files import write_atomically
 from tsconv.forecasters.forecaster import Forecaster
 from tsconv.json_values import plain, table_records
 from tsconv.plots import plot_forecast
-from tsconv.rollout.sampling import check_sampling
+from tsconv.rollout.sampling import check_sampling, resolve_samples
 from tsconv.runs import kinds, run_dir
 
 # Trajectories drawn when quantiles are asked for without a sample count.
-DEFAULT_SAMPLES = 200
 # Rows of a long (many-series) forecast shown in the summary.
 PREVIEW_ROWS = 40
 
@@ -127,11 +126,8 @@ def forecast_run(
     ['Close', 'q0.05', 'q0.95']
     """
     check_horizon(horizon)  # before loading the run, so bad options fail fast
-    if samples is None:
-        samples = DEFAULT_SAMPLES if quantiles is not None else 0
+    samples = resolve_samples(samples, quantiles)
     check_sampling(samples, temperature, quantiles)
-    if quantiles is not None and samples == 0:
-        raise InputError("quantiles need sampled trajectories; leave out --samples 0.")
     if out is not None and Path(out).is_dir():
         raise InputError(f"--out {out} is a folder; give a file name such as forecast.csv.")
     started = time.perf_counter()

@@ -12,27 +12,20 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 import pandas as pd
 
 from tsconv import runs
 from tsconv.errors import InputError
-from tsconv.image.bases import resolve_base
-from tsconv.image.cnn import CNNClassifier
-from tsconv.image.folders import load_images
-from tsconv.image.runs import DEFAULT_RUNS_DIR, read_image_run
-from tsconv.image.training import (
-    ImageFitReport,
-    TrainingSettings,
-    check_training,
-    folder_flows,
-    make_generator,
-    publish_image_run,
-    train_stage,
-)
-from tsconv.image.transfer import build_transfer_model, unfreeze_top
+from tsconv.image.folders import class_folders
+from tsconv.runs import kinds
+
+if TYPE_CHECKING:  # importing it imports Keras (seconds): each job does, after the cheap checks
+    from tsconv.image.training import ImageFitReport
+
+DEFAULT_RUNS_DIR = kinds.IMAGE_CLASSIFIER.runs_dir
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +75,18 @@ def fit_image_folder(
         InputError: for a bad folder, image, option or model argument.
         RunError: when the run name is taken.
     """
+    class_folders(directory)  # the folder first: Keras takes seconds to import
+    import keras
+
+    from tsconv.image.cnn import CNNClassifier
+    from tsconv.image.training import (
+        TrainingSettings,
+        folder_flows,
+        make_generator,
+        publish_image_run,
+        train_stage,
+    )
+
     settings = TrainingSettings(epochs, batch_size, learning_rate, patience, seed)
     settings.check(validation_split)
     name = name or runs.run_name(runs_dir, "cnn")
@@ -163,6 +168,20 @@ def transfer_image_folder(
     Raises:
         InputError: for a bad folder, base, weights file or option.
     """
+    class_folders(directory)  # the folder first: Keras takes seconds to import
+    import keras
+
+    from tsconv.image.bases import resolve_base
+    from tsconv.image.training import (
+        TrainingSettings,
+        check_training,
+        folder_flows,
+        make_generator,
+        publish_image_run,
+        train_stage,
+    )
+    from tsconv.image.transfer import build_transfer_model, unfreeze_top
+
     settings = TrainingSettings(epochs, batch_size, learning_rate, patience, seed)
     settings.check(validation_split)
     if fine_tune_layers:
@@ -266,6 +285,9 @@ def predict_images(
     for file in files:
         if not Path(file).is_file():
             raise InputError(f"image file {file} not found.")
+    from tsconv.image.folders import load_images
+    from tsconv.image.runs import read_image_run  # imports Keras
+
     path, config, model = read_image_run(run, runs_dir)
     size, mode = tuple(config["image_size"]), config["color_mode"]
     chunks = []

@@ -288,9 +288,12 @@ def compiled_rollout(
     future = check_future(future, len(x), horizon, x.shape[2], single)
     known = 0 if future is None else future.shape[2]
     loops = {} if cache is None else cache
-    key = (int(horizon), bool(jit_compile), bool(cached), known)
+    # One compiled loop serves every horizon up to its own (the path is cut to `horizon`):
+    # a new horizon would trace and compile anew (seconds with XLA).
+    planned = compiled_horizon(int(horizon), output_steps(model))
+    key = (planned, bool(jit_compile), bool(cached), known)
     if key not in loops:
-        loop = _RolloutLoop(model, int(horizon), bool(cached), known, name="rollout_loop")
+        loop = _RolloutLoop(model, planned, bool(cached), known, name="rollout_loop")
         loop.compile(jit_compile=jit_compile)
         loops[key] = loop
     loop = loops[key]
@@ -300,5 +303,21 @@ def compiled_rollout(
     if known:
         future = pad_steps(future, loop.calls * loop.steps)
         inputs["future"] = future.reshape(len(x), loop.calls, loop.steps, known)
-    path = keras.ops.convert_to_numpy(loop.predict_on_batch(inputs))
+    path = keras.ops.convert_to_numpy(loop.predict_on_batch(inputs))[:, :horizon]
     return path[0] if single else path
+
+
+def compiled_horizon(horizon: int, steps: int) -> int:
+    """The horizon a compiled loop is built for: `horizon` rounded up to a whole number of
+    calls of `steps` steps, that number rounded up to a power of two (at most 16) or to a
+    multiple of 16, so that forecasts of nearby horizons share one compiled loop.
+
+    Example:
+    >>> [compiled_horizon(h, 1) for h in (1, 3, 5, 12, 30, 100)]
+    [1, 4, 8, 16, 32, 112]
+    >>> compiled_horizon(12, 30), compiled_horizon(52, 30)
+    (30, 60)
+    """
+    calls = -(-horizon // steps)
+    planned = 1 << (calls - 1).bit_length() if calls <= 16 else -(-calls // 16) * 16
+    return planned * steps

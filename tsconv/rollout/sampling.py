@@ -20,6 +20,27 @@ from tsconv.metrics import quantile_name
 from tsconv.models.base import capabilities_of
 
 DEFAULT_QUANTILES = (0.05, 0.5, 0.95)
+DEFAULT_SAMPLES = 200  # paths drawn when quantiles are asked for without a count
+
+
+def resolve_samples(samples: int | None, quantiles) -> int:
+    """The paths to draw: `samples`, else `DEFAULT_SAMPLES` when quantiles are asked for.
+
+    Raises:
+        InputError: for quantiles with `samples=0` (they come from the paths).
+
+    Example:
+    >>> resolve_samples(None, [0.1, 0.9]), resolve_samples(None, None), resolve_samples(50, None)
+    (200, 0, 50)
+    """
+    if samples is None:
+        return DEFAULT_SAMPLES if quantiles is not None else 0
+    if quantiles is not None and samples == 0:
+        raise InputError(
+            "quantiles need sampled trajectories; leave out samples (200 are drawn) or give "
+            "samples > 0 (--samples on the command line)."
+        )
+    return samples
 
 
 def check_sampling(samples: int, temperature: float, quantiles) -> tuple[float, ...]:

@@ -1,0 +1,159 @@
+"""The time column: found by name or by parsing, and read with one format for every row.
+
+A column that shows it is day-first is read day-first throughout, one whose
+dates read both ways is refused until told, and one that changes format part
+way is refused naming both lines (see `parse_times`).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.api import guess_datetime_format
+
+from tsconv.data.columns import file_line, is_numeric
+from tsconv.data.reading import CSVFormat
+from tsconv.errors import InputError
+
+TIME_COLUMN_NAMES = ("date", "datetime", "time", "timestamp", "ds")
+
+
+def find_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
+    if requested is not None:
+        if requested not in raw.columns:
+            raise InputError(
+                f"time column {requested!r} not found; the file has columns {list(raw.columns)}."
+            )
+        return requested
+    for name in raw.columns:
+        if name.lower() in TIME_COLUMN_NAMES:
+            return name
+    for name in raw.columns:
+        column = raw[name]
+        if is_numeric(column):
+            continue
+        parsed = try_dates(column)
+        if parsed is not None and parsed.notna().all():
+            return name
+    return None
+
+
+def try_dates(column: pd.Series) -> pd.Series | None:
+    try:
+        return pd.to_datetime(column, errors="coerce", format="mixed")
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def parse_times(raw: pd.DataFrame, name: str, csv_format: CSVFormat | None = None) -> pd.Series:
+    """The time column as timestamps, every row read with one format.
+
+    The format is `csv_format.date_format`, else the one pandas infers from the
+    first date (day-first when `csv_format.dayfirst` says so or the column shows
+    it); a column whose rows follow different formats, or whose day and month
+    read either way round, is refused with the line and the fix. Offsets such as
+    `+02:00` are converted to UTC.
+
+    Raises:
+        InputError: for a value that is not a date, mixed formats, ambiguous
+            day/month order, or rows that do not match `date_format`.
+    """
+    csv_format = csv_format or CSVFormat()
+    column = raw[name]
+    text = column.astype("string") if is_numeric(column) else column
+    present = text.dropna()
+    fmt = csv_format.date_format
+    if fmt is None and len(present):
+        fmt = _inferred_format(str(present.iloc[0]), csv_format.dayfirst)
+    if fmt is None:  # no single format (month names, …): each value as pandas reads it
+        parsed = try_dates(text)
+        if parsed is None:
+            raise InputError(f"time column {name!r} could not be parsed as dates.")
+    else:
+        parsed = _with_format(text, fmt)
+        swapped = _day_month_swapped(fmt)
+        if csv_format.date_format is None and _unparsed(parsed, text).any():
+            if swapped and csv_format.dayfirst is None:
+                other = _with_format(text, swapped)  # 29/03 after 05/04: the column is day-first
+                if not _unparsed(other, text).any():
+                    fmt, parsed, swapped = swapped, other, None
+            if fmt.startswith("%Y-") and _unparsed(parsed, text).any():
+                iso = _with_format(text, "ISO8601")  # dates and date-times, all ISO
+                if not _unparsed(iso, text).any():
+                    parsed = iso
+            bad = _unparsed(parsed, text)
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                first = int(np.flatnonzero(text.notna().to_numpy())[0])
+                value = text.iloc[row]
+                if _date_shape(value) != _date_shape(text.iloc[first]) and _is_a_date(value):
+                    raise InputError(
+                        f"time column {name!r} mixes date formats: line "
+                        f"{file_line(column, first)} has {text.iloc[first]!r} but line "
+                        f"{file_line(column, row)} has {text.iloc[row]!r}. Write every date "
+                        "one way, or give --date-format."
+                    )
+        free = csv_format.dayfirst is None and csv_format.date_format is None
+        if swapped and free and not _unparsed(_with_format(text, swapped), text).any():
+            raise InputError(
+                f"time column {name!r} has dates like {str(present.iloc[0])!r} that read "
+                "day-first or month-first alike; give --dayfirst or --monthfirst "
+                "(or --date-format)."
+            )
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert(None)
+    bad = _unparsed(parsed, text)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        expected = f" (--date-format {fmt})" if csv_format.date_format else ""
+        raise InputError(
+            f"time column {name!r} has a value that is not a date{expected} at line "
+            f"{file_line(column, row)}: {column.iloc[row]!r}. Fix or remove that row."
+        )
+    return parsed
+
+
+def _inferred_format(first: str, dayfirst: bool | None) -> str | None:
+    with warnings.catch_warnings():  # "Parsing dates in %d/%m/%Y format when dayfirst=False"
+        warnings.simplefilter("ignore", UserWarning)
+        fmt = guess_datetime_format(first)
+    if fmt is not None and dayfirst and _day_month_swapped(fmt) and fmt.startswith("%m"):
+        fmt = _day_month_swapped(fmt)
+    if fmt is not None and dayfirst is False and fmt.startswith("%d"):
+        fmt = _day_month_swapped(fmt)  # May 4 even where 04 could not be a month
+    return fmt
+
+
+def _day_month_swapped(fmt: str) -> str | None:
+    """The format with day and month exchanged, when it starts with one of them."""
+    if not (fmt.startswith("%d") or fmt.startswith("%m")) or "%d" not in fmt or "%m" not in fmt:
+        return None
+    return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+
+
+def _with_format(text: pd.Series, fmt: str) -> pd.Series:
+    utc = "%z" in fmt or fmt == "ISO8601"
+    try:
+        return pd.to_datetime(text, format=fmt, errors="coerce", utc=utc)
+    except (ValueError, TypeError, OverflowError):
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+
+
+def _is_a_date(value) -> bool:
+    with warnings.catch_warnings():  # dateutil's guesses on a single value
+        warnings.simplefilter("ignore", UserWarning)
+        return pd.notna(pd.to_datetime(str(value), errors="coerce", format="mixed"))
+
+
+def _unparsed(parsed: pd.Series, text: pd.Series) -> pd.Series:
+    return parsed.isna() & text.notna()
+
+
+def _date_shape(value) -> str:
+    """`1958-03-29` → `Y-n-n`, `05.04.1983` → `n.n.Y`: how a date is written."""
+    date = re.split(r"[ T](?=\d)", str(value).strip(), maxsplit=1)[0]
+    shape = re.sub(r"\d{4}", "Y", date)
+    return re.sub(r"[A-Za-z]+", "a", re.sub(r"\d+", "n", shape))

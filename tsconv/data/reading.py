@@ -1,0 +1,261 @@
+"""Reading a CSV's text into rows: its separator and decimal mark, caps, and in-memory data.
+
+`read_rows` is where `load_csv` and `load_panel_csv` start: a path (or a file
+object) is read as text with the separator and decimal mark given in a
+`CSVFormat` or found in the file (`sniff_format`); a pandas `DataFrame` or
+`Series`, or a NumPy array, becomes the same rows. Every row is labelled with
+its line (the header is line 1), so later messages can name it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tsconv.data.limits import limit
+from tsconv.errors import InputError
+
+SEPARATORS = (",", ";", "\t", "|")
+SNIFFED_BYTES = 64 * 1024  # enough lines to tell the separator and the decimal mark
+
+
+@dataclass(frozen=True)
+class CSVFormat:
+    """How a CSV's text is written; None everywhere means "find it in the file".
+
+    Attributes:
+        sep: the field separator (`,` `;` tab `|`); default: the one the header and the
+            first lines agree on.
+        decimal: the decimal mark (`.` or `,`); default: `,` when the separator is not a
+            comma and numbers are written like `23,11`.
+        dayfirst: dates like `05/04/1958` are 5 April (True) or May 4 (False); default:
+            what the column shows (a first field above 12), refused when every date
+            reads both ways.
+        date_format: a `strftime` format every date follows, e.g. `%d.%m.%Y`.
+
+    Example:
+    >>> CSVFormat(sep=";", decimal=",").check()
+    CSVFormat(sep=';', decimal=',', dayfirst=None, date_format=None)
+    """
+
+    sep: str | None = None
+    decimal: str | None = None
+    dayfirst: bool | None = None
+    date_format: str | None = None
+
+    def check(self) -> CSVFormat:
+        """Returns itself; raises `InputError` for a separator or decimal mark not offered."""
+        if self.sep is not None and self.sep not in SEPARATORS:
+            raise InputError(
+                f"unknown separator {self.sep!r}; use one of , ; | or a tab (--sep ';')."
+            )
+        if self.decimal is not None and self.decimal not in (".", ","):
+            raise InputError(f"unknown decimal mark {self.decimal!r}; use . or , (--decimal ,).")
+        if self.sep is not None and self.sep == self.decimal:
+            raise InputError(f"the separator and the decimal mark are both {self.sep!r}.")
+        if self.date_format is not None and "%" not in self.date_format:
+            raise InputError(
+                f"date format {self.date_format!r} has no % field; e.g. --date-format %d.%m.%Y."
+            )
+        return self
+
+
+def sniff_format(path: str | os.PathLike, given: CSVFormat) -> tuple[str, str]:
+    """The separator and decimal mark of the file at `path`: those given, else detected."""
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFFED_BYTES).decode("utf-8", errors="replace")
+    return sniff_text(head, given)
+
+
+def sniff_text(head: str, given: CSVFormat) -> tuple[str, str]:
+    """The separator and decimal mark of a CSV whose first bytes are `head`.
+
+    The separator is the candidate (`,` `;` tab `|`) that splits the header into the
+    most fields and every one of the first lines into as many; a file of one column
+    keeps `,`. The decimal mark is `,` when the separator is not a comma and some
+    field is a number written like `23,11` (no field like `23.11`).
+    """
+    lines = [line for line in head.splitlines()[:-1] or head.splitlines() if line.strip()][:50]
+    sep = given.sep
+    if sep is None:
+        sep, best = ",", 1
+        for candidate in SEPARATORS:
+            counts = {len(row) for row in csv.reader(lines, delimiter=candidate)}
+            width = len(next(csv.reader(lines[:1], delimiter=candidate), []))
+            if width > best and counts == {width}:
+                sep, best = candidate, width
+    decimal = given.decimal
+    if decimal is None:
+        decimal = "."
+        if sep != ",":
+            fields = [f.strip() for row in csv.reader(lines[1:], delimiter=sep) for f in row]
+            if any(re.fullmatch(r"[-+]?\d+,\d+", f) for f in fields) and not any(
+                re.fullmatch(r"[-+]?\d+\.\d+", f) for f in fields
+            ):
+                decimal = ","
+    return sep, decimal
+
+
+def read_csv_rows(path: str | os.PathLike, csv_format: CSVFormat | None = None) -> pd.DataFrame:
+    """The CSV's rows, each labelled with its file line, read with its separator and decimal mark.
+
+    Raises:
+        InputError: for a missing, empty, oversized or unreadable file, a row with more
+            fields than the header, or a header that still holds a separator.
+    """
+    csv_format = (csv_format or CSVFormat()).check()
+    if not isinstance(path, (str, os.PathLike)):
+        return _read_text(_text_of(path), str(getattr(path, "name", "the file")), csv_format)
+    if not os.path.exists(path):
+        raise InputError(f"file not found: {path}. Check the path (e.g. datasets/msft.csv).")
+    if os.path.isdir(path):
+        raise InputError(f"{path} is a folder; give a CSV file.")
+    size = os.path.getsize(path)
+    if size == 0:
+        raise InputError(f"{path} is empty; give a CSV file with a header row and data rows.")
+    max_bytes = limit("TSCONV_MAX_CSV_BYTES")
+    if size > max_bytes:
+        raise InputError(
+            f"{path} is {size:,} bytes, above the cap of {max_bytes:,}; raise "
+            "TSCONV_MAX_CSV_BYTES if this file is meant."
+        )
+    sep, decimal = sniff_format(path, csv_format)
+    return _parse(path, str(path), sep, decimal)
+
+
+def _text_of(handle) -> str:
+    """The text of a file object (its bytes decoded as UTF-8), within the byte cap."""
+    max_bytes = limit("TSCONV_MAX_CSV_BYTES")
+    data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(
+            f"the file is above the cap of {max_bytes:,} bytes; raise TSCONV_MAX_CSV_BYTES "
+            "if it is meant."
+        )
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})."
+            ) from None
+    return data
+
+
+def _read_text(text: str, label: str, csv_format: CSVFormat) -> pd.DataFrame:
+    if not text.strip():
+        raise InputError(f"{label} is empty; give CSV text with a header row and data rows.")
+    sep, decimal = sniff_text(text[:SNIFFED_BYTES], csv_format)
+    return _parse(io.StringIO(text), label, sep, decimal)
+
+
+def _parse(source, path: str, sep: str, decimal: str) -> pd.DataFrame:
+    """The rows of `source` (a path or a text buffer; `path` names it in messages)."""
+    max_rows = limit("TSCONV_MAX_CSV_ROWS")
+    try:
+        # One row past the cap is enough to know the file is over it.
+        raw = pd.read_csv(
+            source,
+            sep=sep,
+            decimal=decimal,
+            skipinitialspace=True,
+            nrows=max_rows + 1,
+            skip_blank_lines=False,
+        )
+    except pd.errors.EmptyDataError:
+        raise InputError(
+            f"{path} is empty; give a CSV file with a header row and data rows."
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path} is not a readable CSV file ({first}).") from None
+    if len(raw) > max_rows:
+        raise InputError(
+            f"{path} has more than {max_rows:,} data rows, the cap; raise TSCONV_MAX_CSV_ROWS "
+            "if this file is meant."
+        )
+    if not isinstance(raw.index, pd.RangeIndex):  # pandas made an index of the extra fields
+        raise InputError(
+            f"{path}: the data rows have more fields separated by {sep!r} than the header "
+            f"(line 2 starts {str(raw.index[0])[:40]!r}); check --sep and --decimal."
+        )
+    raw.columns = [str(c).strip() for c in raw.columns]
+    others = [c for c in SEPARATORS if c != sep]
+    crowded = [name for name in raw.columns if any(c in name for c in others)]
+    if crowded and len(raw.columns) <= len(crowded) + 1:
+        other = next(c for c in others if c in crowded[0])
+        raise InputError(
+            f"{path}: column {crowded[0]!r} holds {other!r}, so the file may be separated "
+            f"by {other!r}, not {sep!r}; give --sep {other!r}"
+            + (" --decimal ," if other != "," else "")
+            + "."
+        )
+    raw.index = pd.RangeIndex(2, len(raw) + 2)  # file lines: the header is line 1
+    raw = raw[~raw.isna().all(axis=1).to_numpy()]  # blank lines, kept until now for the count
+    if raw.empty:
+        raise InputError(f"{path} has a header but no data rows.")
+    return raw
+
+
+def read_rows(source, csv_format: CSVFormat | None = None) -> tuple[pd.DataFrame, str]:
+    """The rows of `source` and a name for it in messages.
+
+    Args:
+        source: a CSV path or file object; a pandas `DataFrame` (a `DatetimeIndex`
+            becomes its time column); a `Series` (its name the target, its index the
+            time); or a NumPy array, 1-D (one series) or 2-D (the target first, then
+            feature columns `x1`, `x2`, …), its rows being steps.
+        csv_format: how a CSV's text is written (ignored for in-memory data).
+
+    Returns:
+        `(rows, name)`: rows labelled by line (header = line 1), as `read_csv_rows`.
+
+    Raises:
+        InputError: for a source of another type, and what `read_csv_rows` refuses.
+
+    Example:
+    >>> rows, name = read_rows(np.arange(5.0))
+    >>> list(rows.columns), name, rows.index[0]
+    (['value'], 'a NumPy array', 2)
+    """
+    if isinstance(source, pd.Series):
+        name = "value" if source.name is None else str(source.name)
+        return read_rows(source.to_frame(name))[0], "a pandas Series"
+    if isinstance(source, np.ndarray):
+        if source.ndim not in (1, 2):
+            raise InputError(
+                f"a NumPy array must be 1-D (one series) or 2-D (rows, columns). "
+                f"Received: shape={source.shape}"
+            )
+        table = source.reshape(len(source), -1)  # (rows, columns)
+        names = ["value"] + [f"x{i}" for i in range(1, table.shape[1])]
+        return _labelled(pd.DataFrame(table, columns=names)), "a NumPy array"
+    if isinstance(source, pd.DataFrame):
+        frame = source.copy()
+        if isinstance(frame.index, pd.DatetimeIndex) and frame.index.name is None:
+            frame.index.name = "date"
+        # A named or dated index is a column (the time, usually); an unnamed one of
+        # numbers is only the rows' labels (after sampling or filtering, say).
+        frame = frame.reset_index(drop=frame.index.name is None)
+        frame.columns = [str(c).strip() for c in frame.columns]
+        if frame.empty:
+            raise InputError("the DataFrame has no rows.")
+        return _labelled(frame), "a DataFrame"
+    if isinstance(source, (str, os.PathLike)) or hasattr(source, "read"):
+        name = str(source) if isinstance(source, (str, os.PathLike)) else "the file object"
+        return read_csv_rows(source, csv_format), name
+    raise InputError(
+        "give a CSV path or file object, a pandas DataFrame or Series, or a NumPy array. "
+        f"Received: {type(source).__name__}"
+    )
+
+
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.index = pd.RangeIndex(2, len(frame) + 2)  # as the lines of the CSV it would be
+    return frame
