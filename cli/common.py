@@ -34,15 +34,28 @@ DAYFIRST = typer.Option(
     show_default=False,
 )
 DATE_FORMAT = typer.Option("--date-format", help="The format of every date, e.g. %d.%m.%Y.")
+ENCODING = typer.Option(
+    "--encoding", help="The file's text encoding, e.g. latin-1 [default: utf-8]."
+)
 
 
 def csv_format(
-    sep: str | None, decimal: str | None, dayfirst: bool | None, date_format: str | None
+    sep: str | None,
+    decimal: str | None,
+    dayfirst: bool | None,
+    date_format: str | None,
+    encoding: str | None = None,
 ) -> dict | None:
     """The CSV-reading options given (`tsconv.data.reading.CSVFormat` fields), or None."""
     if sep is not None and sep.lower() in ("tab", "\\t"):
         sep = "\t"
-    given = {"sep": sep, "decimal": decimal, "dayfirst": dayfirst, "date_format": date_format}
+    given = {
+        "sep": sep,
+        "decimal": decimal,
+        "dayfirst": dayfirst,
+        "date_format": date_format,
+        "encoding": encoding,
+    }
     return {k: v for k, v in given.items() if v is not None} or None
 
 

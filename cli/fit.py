@@ -13,6 +13,7 @@ from tsconv_cli.common import (
     DAYFIRST,
     DEBUG,
     DECIMAL,
+    ENCODING,
     FUTURE_FEATURES_HELP,
     HOLIDAYS_HELP,
     JSON,
@@ -63,6 +64,7 @@ def fit(
     decimal: Annotated[str | None, DECIMAL] = None,
     dayfirst: Annotated[bool | None, DAYFIRST] = None,
     date_format: Annotated[str | None, DATE_FORMAT] = None,
+    encoding: Annotated[str | None, ENCODING] = None,
     id_column: Annotated[
         str | None,
         typer.Option(
@@ -194,7 +196,7 @@ def fit(
             fill=fill,
             id_column=id_column,
             wide=wide,
-            csv_format=csv_format(sep, decimal, dayfirst, date_format),
+            csv_format=csv_format(sep, decimal, dayfirst, date_format, encoding),
             name=name,
             runs_dir=runs_dir,
             resume=resume,

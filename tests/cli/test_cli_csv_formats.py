@@ -3,6 +3,8 @@
 Files that used to train on wrong data either read right or stop with one line, exit 2,
 nothing written."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,7 +45,7 @@ def test_fit_reads_a_european_file(tmp_path):
         (pd.date_range("1958-01-01", periods=120, freq="MS"), "%d/%m/%Y", [],
          "read day-first or month-first alike; give --dayfirst"),
         (pd.date_range("1958-03-29", periods=120, freq="W-SAT"), "%d.%m.%Y",
-         ["--date-format", "%Y-%m-%d"], "not a date (--date-format %Y-%m-%d) at line 2"),
+         ["--date-format", "%Y-%m-%d"], "holds no dates (--date-format %Y-%m-%d) (line 2"),
         (pd.date_range("1950-01-01", periods=120, freq="MS"), "%Y-%m-%d", ["--sep", ":"],
          "unknown separator ':'"),
     ],
@@ -68,3 +70,26 @@ def test_monthfirst_and_tab_given_on_the_command_line(tmp_path):
                     "--no-plot")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert pd.read_csv(out)["model"].eq("linear").any()
+
+
+def test_a_latin1_file_is_named_then_read_with_encoding(tmp_path):
+    months = pd.date_range("1950-01-01", periods=60, freq="MS")
+    csv = tmp_path / "temperatures.csv"
+    values = 20 + np.sin(np.arange(60) / 2)
+    rows = "".join(f"{d:%Y-%m-%d},{v:.2f}\n" for d, v in zip(months, values, strict=True))
+    csv.write_bytes(("date,température\n" + rows).encode("latin-1"))
+    runs = tmp_path / "runs"
+    bad(invoke("fit", csv, *FAST, "--model", "linear", "--runs-dir", runs), "--encoding latin-1")
+    assert not runs.exists()
+    result = invoke("fit", csv, *FAST, "--model", "linear", "--runs-dir", runs,
+                    "--encoding", "latin-1", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["target"] == "température"
+
+
+def test_an_excel_workbook_is_refused_before_training(tmp_path):
+    book = tmp_path / "prices.xls"
+    book.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    runs = tmp_path / "runs"
+    bad(invoke("fit", book, "--runs-dir", runs), "Excel workbook (.xls), not CSV text; open it")
+    assert not runs.exists()

@@ -117,7 +117,8 @@ def test_date_format_reads_what_pandas_would_not_guess(write_csv):
     path = write_csv("date,co2\n" + _lines(weeks, "%d.%m.%Y"))
     series = load_csv(path, csv_format=CSVFormat(date_format="%d.%m.%Y"))
     assert (series.frame.index == weeks).all()
-    with pytest.raises(InputError, match=r"not a date \(--date-format %Y-%m-%d\) at line 2"):
+    match = r"holds no dates \(--date-format %Y-%m-%d\) \(line 2: '29.03.1958'\); give the"
+    with pytest.raises(InputError, match=match):
         load_csv(path, csv_format=CSVFormat(date_format="%Y-%m-%d"))
 
 
@@ -132,3 +133,79 @@ def test_iso_dates_with_and_without_times_and_offsets(write_csv):
     )
     series = load_csv(dst)
     assert series.freq == "h" and series.frame.index[0] == pd.Timestamp("2020-03-28 23:00")
+
+
+# === Files that are not what they seem (issue 22, item 10) ===
+
+
+def test_an_excel_workbook_is_told_to_be_saved_as_csv(tmp_path):
+    import zipfile
+
+    book = tmp_path / "prices.xlsx"  # the parts every .xlsx starts with
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    with pytest.raises(InputError, match=r"is an Excel workbook \(\.xlsx\).*save it as CSV"):
+        load_csv(book)
+    legacy = tmp_path / "prices.xls"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(InputError, match=r"Excel workbook \(\.xls\)"):
+        load_csv(legacy)
+
+
+def test_a_latin1_file_names_its_encoding(tmp_path):
+    path = tmp_path / "temperatures.csv"
+    months = pd.date_range("1950-01-01", periods=30, freq="MS")
+    text = "date;température\n" + _lines(months, "%Y-%m-%d", ";", ",")
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(InputError, match=r"not utf-8 text \(byte 0xE9 .*--encoding latin-1"):
+        load_csv(path)
+    series = load_csv(path, csv_format=CSVFormat(encoding="latin-1"))
+    assert series.target == "température"
+    np.testing.assert_allclose(series.values[:, 0], VALUES[:30])
+    with pytest.raises(InputError, match="unknown encoding 'latin-9000'"):
+        load_csv(path, csv_format=CSVFormat(encoding="latin-9000"))
+
+
+def test_thousands_separators_are_named_as_the_cause(write_csv):
+    path = write_csv('date,sales\n2020-01-01,"1,234.5"\n2020-01-02,"2,345.0"\n2020-01-03,900\n')
+    match = r"column 'sales' holds text at line 2: '1,234.5'; 2 row\(s\) .*',' looks like a thous"
+    with pytest.raises(InputError, match=match):
+        load_csv(path)
+
+
+# === Time written as year columns (issue 22, item 8) ===
+
+
+def test_year_columns_are_time_not_a_target_or_a_series(write_csv):
+    # statsmodels' sunspots: YEAR as 1700.0; macrodata: year and quarter; year and month.
+    sunspots = "YEAR,SUNACTIVITY\n" + "".join(f"{1700 + i}.0,{i % 11 * 3.0}\n" for i in range(60))
+    series = load_csv(write_csv(sunspots, "sunspots.csv"))
+    assert series.target == "SUNACTIVITY" and series.freq.startswith("YS")
+    assert series.index[0] == pd.Timestamp("1700-01-01") and series.time_column == "date"
+    macro = "year,quarter,realgdp\n" + "".join(
+        f"{1959 + i // 4},{i % 4 + 1},{100 + i}\n" for i in range(40)
+    )
+    gdp = load_csv(write_csv(macro, "macro.csv"))
+    assert gdp.target == "realgdp" and gdp.freq.startswith("QS")
+    assert gdp.index[5] == pd.Timestamp("1960-04-01")
+    monthly = "year,month,co2\n" + "".join(
+        f"{1958 + i // 12},{i % 12 + 1},{315 + i / 10}\n" for i in range(40)
+    )
+    assert load_csv(write_csv(monthly, "monthly.csv")).freq == "MS"
+    wide = "year,a,b\n" + "".join(f"{2000 + i},{i},{2 * i}\n" for i in range(20))
+    panel = load_panel_csv(write_csv(wide, "wide.csv"), wide=True)
+    assert sorted(panel.series) == ["a", "b"]  # the year is not one of the series
+
+
+def test_a_time_column_with_no_dates_gets_advice_that_fits(write_csv):
+    years = write_csv("YEAR,v\n1700.0,1\n1701.0,2\n1702.0,3\n")
+    named = load_csv(years, time_column="YEAR")  # named outright, still read as years
+    assert named.time_column == "YEAR" and named.index[2] == pd.Timestamp("1702-01-01")
+    labels = write_csv("when,v\nfirst,1\nsecond,2\nthird,3\n", "labels.csv")
+    with pytest.raises(InputError, match=r"holds no dates \(line 2: 'first'\); name the time"):
+        load_csv(labels, time_column="when")
+    with pytest.raises(InputError, match=r"\(--date-format %Y-%m\) \(line 2: 'first'\); give "):
+        load_csv(labels, time_column="when", csv_format=CSVFormat(date_format="%Y-%m"))

@@ -143,6 +143,8 @@ def test_only_input_errors_escape_the_panel_loader(scratch, data):
         ("Date,Close\n2020-01-01,1\n2020-01-02,2,3\n", r"line 3"),
         ("Date,Close\n2020-01-01,1\n", r"at least 2 rows"),
         ("Date,Close\nnot a date,1\n2020-01-02,2\n", r"not a date at line 2"),
+        ("Date,Close\n2020-01-01,1\n,2\n2020-01-03,3\n", r"'Date' is blank at line 3;"),
+        ("Date,Close\n0,1\n2020-01-02,2\n2020-01-03,3\n", r"not a date at line 2: '0'\."),
     ],
 )
 def test_typical_hostile_cells_are_named(tmp_path, text, match):

@@ -60,13 +60,17 @@ def test_in_memory_data_gets_the_same_checks(frame):
     holed.loc[7, "Close"] = np.nan
     with pytest.raises(InputError, match=r"missing or infinite values in column\(s\) \['Close'\]"):
         load_csv(holed)
+    timeless = frame.assign(Date=pd.to_datetime(frame["Date"]))
+    timeless.loc[3, "Date"] = pd.NaT  # would sort to the end and be forecast from
+    with pytest.raises(InputError, match=r"'Date' has a missing time \(NaT\) in row 3"):
+        load_csv(timeless)
     with pytest.raises(InputError, match="target column 'close' not found"):
         load_csv(frame, target="close")
     with pytest.raises(InputError, match="duplicate"):
         load_csv(pd.concat([frame, frame.tail(1)]))
     with pytest.raises(InputError, match="Received: dict"):
         load_csv({"Close": [1, 2, 3]})
-    with pytest.raises(InputError, match="not UTF-8 text"):
+    with pytest.raises(InputError, match="not utf-8 text"):
         load_csv(io.BytesIO(b"date,v\n2020-01-01,\xff\xfe\n"))
     rows, name = read_rows(frame)
     assert name == "a DataFrame" and rows.index[0] == 2  # messages count lines as in a CSV

@@ -121,3 +121,14 @@ def test_missing_run(tmp_path):
 def test_loading_a_folder_that_does_not_exist_says_so(tmp_path):
     with pytest.raises(tsconv.RunError, match=r"run .*ghost not found; give a run folder"):
         tsconv.load(tmp_path / "ghost")
+
+
+def test_a_mistyped_run_name_suggests_the_close_ones(tmp_path):
+    for name in ("msft-tcn", "msft-conv", "co2"):
+        (tmp_path / name).mkdir()
+    with pytest.raises(tsconv.RunError, match=r"did you mean 'msft-tcn', 'msft-conv'\?"):
+        runs.resolve_run("msft-tnc", tmp_path)
+    with pytest.raises(tsconv.RunError, match=r"`tsconv runs --runs-dir .*` lists the 3 run"):
+        runs.resolve_run("zzz", tmp_path)
+    with pytest.raises(tsconv.RunError, match="there are no runs in"):
+        runs.resolve_run("zzz", tmp_path / "empty")

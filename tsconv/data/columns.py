@@ -11,6 +11,7 @@ selection and filling.
 from __future__ import annotations
 
 import logging
+import re
 
 import numpy as np
 import pandas as pd
@@ -76,9 +77,15 @@ def pick_target(raw: pd.DataFrame, target: str | None, time_column: str | None, 
     )
 
 
+THOUSANDS = r"[-+]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?"  # 1,234.5 · 1.234,5 · 1'234 · 12 345
+
+
 def mostly_numeric(column: pd.Series) -> bool:
+    """At least half the cells are numbers, or numbers written with thousands separators."""
     present = column.dropna()
-    return len(present) > 0 and pd.to_numeric(present, errors="coerce").notna().mean() >= 0.5
+    numbers = pd.to_numeric(present, errors="coerce").notna()
+    grouped = present.astype(str).str.strip().str.fullmatch(THOUSANDS)
+    return len(present) > 0 and (numbers | grouped).mean() >= 0.5
 
 
 def check_features(
@@ -105,9 +112,17 @@ def to_numbers(column: pd.Series, name: str) -> pd.Series:
     text = numbers.isna() & column.notna()
     if text.any():
         row = int(np.flatnonzero(text.to_numpy())[0])
+        value = str(column.iloc[row])
+        cause = "are not numbers. Fix them or choose another column."
+        if re.fullmatch(THOUSANDS, value.strip()):
+            mark = re.search(r"\d([,.' ])\d{3}", value).group(1)
+            cause = (
+                f"are not numbers: {mark!r} looks like a thousands separator. Save the file "
+                "without it (a plain number format), or give --decimal , when it is a decimal."
+            )
         raise InputError(
-            f"column {name!r} holds text at line {file_line(column, row)}: {column.iloc[row]!r}; "
-            f"{int(text.sum())} row(s) are not numbers. Fix them or choose another column."
+            f"column {name!r} holds text at line {file_line(column, row)}: {value[:80]!r}; "
+            f"{int(text.sum())} row(s) {cause}"
         )
     return numbers.astype(np.float64)
 

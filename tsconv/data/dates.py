@@ -7,6 +7,7 @@ way is refused naming both lines (see `parse_times`).
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 
@@ -19,6 +20,62 @@ from tsconv.data.reading import CSVFormat
 from tsconv.errors import InputError
 
 TIME_COLUMN_NAMES = ("date", "datetime", "time", "timestamp", "ds")
+
+logger = logging.getLogger(__name__)
+
+
+YEAR_NAMES = ("year", "yr")
+PART_NAMES = {"month": ("month", "mon"), "quarter": ("quarter", "qtr")}
+
+
+def combine_time_parts(raw: pd.DataFrame, requested: str | None) -> pd.DataFrame:
+    """Rows whose time is a year column (`1700`, `1700.0`), alone or with a month or a
+    quarter column, get one `date` column in their place (year, month or quarter starts).
+
+    Left as they are when `requested` names another time column, when no column is
+    requested and one is named like one (`date`, `time`, …), or when the years are not
+    whole numbers. A requested year column keeps its name.
+
+    Example:
+    >>> rows = pd.DataFrame({"year": [1959, 1959], "quarter": [1, 2], "gdp": [1.0, 2.0]})
+    >>> combine_time_parts(rows, None)["date"].dt.strftime("%Y-%m-%d").tolist()
+    ['1959-01-01', '1959-04-01']
+    """
+    lower = {name.lower(): name for name in raw.columns}
+    year = next((lower[n] for n in YEAR_NAMES if n in lower), None)
+    named = any(n in lower for n in TIME_COLUMN_NAMES)
+    if year is None or (requested not in (None, year)) or (requested is None and named):
+        return raw
+    years = pd.to_numeric(raw[year], errors="coerce")
+    if (
+        years.isna().any()
+        or not np.all(years == np.round(years))
+        or not years.between(1, 9999).all()
+    ):
+        return raw
+    parts = {"year": years.astype(int)}
+    used = [year]
+    for part, names in PART_NAMES.items():
+        column = next((lower[n] for n in names if n in lower), None)
+        values = pd.to_numeric(raw[column], errors="coerce") if column else None
+        top = 12 if part == "month" else 4
+        if values is not None and values.notna().all() and values.between(1, top).all():
+            parts[part] = values.astype(int)
+            used.append(column)
+            break
+    if "month" in parts:
+        stamps = pd.to_datetime(pd.DataFrame({**parts, "day": 1}))
+    elif "quarter" in parts:
+        stamps = pd.to_datetime(
+            pd.DataFrame({"year": parts["year"], "month": 3 * parts["quarter"] - 2, "day": 1})
+        )
+    else:
+        stamps = pd.to_datetime(pd.DataFrame({"year": parts["year"], "month": 1, "day": 1}))
+    label = requested or "date"
+    logger.info("read column(s) %s as the time column %r", ", ".join(map(repr, used)), label)
+    rows = raw.drop(columns=used)
+    rows.insert(0, label, stamps.to_numpy())
+    return rows
 
 
 def find_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
@@ -63,6 +120,15 @@ def parse_times(raw: pd.DataFrame, name: str, csv_format: CSVFormat | None = Non
     """
     csv_format = csv_format or CSVFormat()
     column = raw[name]
+    if pd.api.types.is_datetime64_any_dtype(column):  # a DataFrame's dates, or year columns
+        if column.isna().any():
+            row = int(np.flatnonzero(column.isna().to_numpy())[0])
+            raise InputError(
+                f"time column {name!r} has a missing time (NaT) in row {row}; give every row "
+                "its time, or drop those rows."
+            )
+        tz = getattr(column.dt, "tz", None)
+        return column.dt.tz_convert(None) if tz is not None else column
     text = column.astype("string") if is_numeric(column) else column
     present = text.dropna()
     fmt = csv_format.date_format
@@ -105,13 +171,32 @@ def parse_times(raw: pd.DataFrame, name: str, csv_format: CSVFormat | None = Non
             )
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert(None)
+    blank = text.isna()
+    if blank.any():  # a row without a time would sort to the end as NaT
+        row = int(np.flatnonzero(blank.to_numpy())[0])
+        raise InputError(
+            f"time column {name!r} is blank at line {file_line(column, row)}"
+            f"{f' and {int(blank.sum()) - 1} more row(s)' if blank.sum() > 1 else ''}; "
+            "give every row its date, or remove those rows."
+        )
     bad = _unparsed(parsed, text)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         expected = f" (--date-format {fmt})" if csv_format.date_format else ""
+        value = _cell(column.iloc[row])
+        if bad.all():  # no row to fix: the column is not dates (or not in this format)
+            advice = (
+                "give the format its dates follow, e.g. --date-format %d.%m.%Y"
+                if csv_format.date_format
+                else "name the time column with --time-column, or give --date-format"
+            )
+            raise InputError(
+                f"time column {name!r} holds no dates{expected} (line {file_line(column, row)}: "
+                f"{value!r}); {advice}."
+            )
         raise InputError(
             f"time column {name!r} has a value that is not a date{expected} at line "
-            f"{file_line(column, row)}: {column.iloc[row]!r}. Fix or remove that row."
+            f"{file_line(column, row)}: {value!r}. Fix or remove that row."
         )
     return parsed
 
@@ -146,6 +231,13 @@ def _is_a_date(value) -> bool:
     with warnings.catch_warnings():  # dateutil's guesses on a single value
         warnings.simplefilter("ignore", UserWarning)
         return pd.notna(pd.to_datetime(str(value), errors="coerce", format="mixed"))
+
+
+def _cell(value) -> str:
+    """A cell as the file most likely wrote it (`0`, not `0.0`), at most 80 characters."""
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and value == int(value):
+        return str(int(value))[:80]
+    return str(value)[:80]
 
 
 def _unparsed(parsed: pd.Series, text: pd.Series) -> pd.Series:

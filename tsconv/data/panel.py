@@ -28,7 +28,7 @@ from tsconv.data.columns import (
     stamp,
     to_numbers,
 )
-from tsconv.data.dates import find_time_column, parse_times
+from tsconv.data.dates import combine_time_parts, find_time_column, parse_times
 from tsconv.data.reading import CSVFormat, read_rows, sniff_format
 from tsconv.data.series import Series, load_csv
 from tsconv.errors import InputError
@@ -228,6 +228,7 @@ def load_panel_csv(
     (10, 'series_id', 'value', 203)
     """
     raw, path = read_rows(path, csv_format)  # `path` names the source in messages from here
+    raw = combine_time_parts(raw, time_column)
     if wide:
         return _wide(raw, path, time_column, fill, csv_format)
     id_column = find_id_column(list(raw.columns), id_column)

@@ -9,6 +9,7 @@ its line (the header is line 1), so later messages can name it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -23,6 +24,8 @@ from tsconv.errors import InputError
 
 SEPARATORS = (",", ";", "\t", "|")
 SNIFFED_BYTES = 64 * 1024  # enough lines to tell the separator and the decimal mark
+# How workbooks begin: a zip holding xl/… (.xlsx, .xlsm), or an OLE2 file (.xls).
+EXCEL_MAGIC = ((b"PK\x03\x04", "xlsx"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"))
 
 
 @dataclass(frozen=True)
@@ -38,16 +41,18 @@ class CSVFormat:
             what the column shows (a first field above 12), refused when every date
             reads both ways.
         date_format: a `strftime` format every date follows, e.g. `%d.%m.%Y`.
+        encoding: the file's text encoding, e.g. `latin-1` for an older Excel export.
 
     Example:
     >>> CSVFormat(sep=";", decimal=",").check()
-    CSVFormat(sep=';', decimal=',', dayfirst=None, date_format=None)
+    CSVFormat(sep=';', decimal=',', dayfirst=None, date_format=None, encoding='utf-8')
     """
 
     sep: str | None = None
     decimal: str | None = None
     dayfirst: bool | None = None
     date_format: str | None = None
+    encoding: str = "utf-8"
 
     def check(self) -> CSVFormat:
         """Returns itself; raises `InputError` for a separator or decimal mark not offered."""
@@ -59,6 +64,12 @@ class CSVFormat:
             raise InputError(f"unknown decimal mark {self.decimal!r}; use . or , (--decimal ,).")
         if self.sep is not None and self.sep == self.decimal:
             raise InputError(f"the separator and the decimal mark are both {self.sep!r}.")
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise InputError(
+                f"unknown encoding {self.encoding!r}; e.g. --encoding latin-1 or cp1252."
+            ) from None
         if self.date_format is not None and "%" not in self.date_format:
             raise InputError(
                 f"date format {self.date_format!r} has no % field; e.g. --date-format %d.%m.%Y."
@@ -69,8 +80,15 @@ class CSVFormat:
 def sniff_format(path: str | os.PathLike, given: CSVFormat) -> tuple[str, str]:
     """The separator and decimal mark of the file at `path`: those given, else detected."""
     with open(path, "rb") as handle:
-        head = handle.read(SNIFFED_BYTES).decode("utf-8", errors="replace")
-    return sniff_text(head, given)
+        head = handle.read(SNIFFED_BYTES)
+    for magic, what in EXCEL_MAGIC:
+        office = b"xl/" in head[:8192] or b"[Content_Types].xml" in head[:256]
+        if head.startswith(magic) and (what == "xls" or office):
+            raise InputError(
+                f"{path} is an Excel workbook (.{what}), not CSV text; open it and save it "
+                "as CSV (UTF-8), then give that file."
+            )
+    return sniff_text(head.decode(given.encoding, errors="replace"), given)
 
 
 def sniff_text(head: str, given: CSVFormat) -> tuple[str, str]:
@@ -111,7 +129,8 @@ def read_csv_rows(path: str | os.PathLike, csv_format: CSVFormat | None = None) 
     """
     csv_format = (csv_format or CSVFormat()).check()
     if not isinstance(path, (str, os.PathLike)):
-        return _read_text(_text_of(path), str(getattr(path, "name", "the file")), csv_format)
+        text = _text_of(path, csv_format.encoding)
+        return _read_text(text, str(getattr(path, "name", "the file")), csv_format)
     if not os.path.exists(path):
         raise InputError(f"file not found: {path}. Check the path (e.g. datasets/msft.csv).")
     if os.path.isdir(path):
@@ -126,11 +145,11 @@ def read_csv_rows(path: str | os.PathLike, csv_format: CSVFormat | None = None) 
             "TSCONV_MAX_CSV_BYTES if this file is meant."
         )
     sep, decimal = sniff_format(path, csv_format)
-    return _parse(path, str(path), sep, decimal)
+    return _parse(path, str(path), sep, decimal, csv_format.encoding)
 
 
-def _text_of(handle) -> str:
-    """The text of a file object (its bytes decoded as UTF-8), within the byte cap."""
+def _text_of(handle, encoding: str = "utf-8") -> str:
+    """The text of a file object (its bytes decoded), within the byte cap."""
     max_bytes = limit("TSCONV_MAX_CSV_BYTES")
     data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -140,10 +159,11 @@ def _text_of(handle) -> str:
         )
     if isinstance(data, bytes):
         try:
-            data = data.decode("utf-8-sig")
+            data = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})."
+                f"the file is not {encoding} text ({exc.reason} at byte {exc.start}); give "
+                "--encoding latin-1 (or cp1252) if it was saved by older software."
             ) from None
     return data
 
@@ -152,10 +172,10 @@ def _read_text(text: str, label: str, csv_format: CSVFormat) -> pd.DataFrame:
     if not text.strip():
         raise InputError(f"{label} is empty; give CSV text with a header row and data rows.")
     sep, decimal = sniff_text(text[:SNIFFED_BYTES], csv_format)
-    return _parse(io.StringIO(text), label, sep, decimal)
+    return _parse(io.StringIO(text), label, sep, decimal, csv_format.encoding)
 
 
-def _parse(source, path: str, sep: str, decimal: str) -> pd.DataFrame:
+def _parse(source, path: str, sep: str, decimal: str, encoding: str) -> pd.DataFrame:
     """The rows of `source` (a path or a text buffer; `path` names it in messages)."""
     max_rows = limit("TSCONV_MAX_CSV_ROWS")
     try:
@@ -167,12 +187,20 @@ def _parse(source, path: str, sep: str, decimal: str) -> pd.DataFrame:
             skipinitialspace=True,
             nrows=max_rows + 1,
             skip_blank_lines=False,
+            encoding=encoding,
         )
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start : exc.start + 1].hex().upper()
+        raise InputError(
+            f"{path} is not {encoding} text (byte 0x{byte} at position {exc.start:,}); a file "
+            "saved by older Excel or Windows software is often Latin-1: give --encoding "
+            "latin-1 (or cp1252)."
+        ) from None
     except pd.errors.EmptyDataError:
         raise InputError(
             f"{path} is empty; give a CSV file with a header row and data rows."
         ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+    except (pd.errors.ParserError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path} is not a readable CSV file ({first}).") from None
     if len(raw) > max_rows:

@@ -21,7 +21,7 @@ from tsconv.data.columns import (
     reject_duplicates,
     to_numbers,
 )
-from tsconv.data.dates import find_time_column, parse_times
+from tsconv.data.dates import combine_time_parts, find_time_column, parse_times
 from tsconv.data.reading import CSVFormat, read_rows
 from tsconv.errors import InputError
 
@@ -120,6 +120,7 @@ def load_csv(
         if features is None and path.ndim == 2:
             features = [f"x{i}" for i in range(1, path.shape[1])]
     raw, path = read_rows(path, csv_format)  # `path` names the source in messages from here
+    raw = combine_time_parts(raw, time_column)
     columns = list(raw.columns)
     time_column = find_time_column(raw, time_column)
     stamps = parse_times(raw, time_column, csv_format) if time_column else None

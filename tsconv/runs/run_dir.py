@@ -10,6 +10,7 @@ pick up. Every kind of run (`tsconv.runs.kinds`) is written and read here;
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import importlib.metadata
 import json
@@ -204,7 +205,7 @@ def resolve_run(run: str | os.PathLike | None, runs_dir: str | os.PathLike = "ru
         if not latest.exists():
             raise RunError(
                 f"no run yet in {runs_dir}/; train one first with `tsconv fit data.csv`, "
-                "or name one with --run."
+                "or give a run's name or folder."
             )
         return latest.resolve()
     path = Path(run)
@@ -212,7 +213,20 @@ def resolve_run(run: str | os.PathLike | None, runs_dir: str | os.PathLike = "ru
         return path
     if (runs_dir / path).is_dir():
         return runs_dir / path
-    raise RunError(f"run {str(run)!r} not found (looked for {path} and {runs_dir / path}).")
+    names = sorted(
+        p.name
+        for p in (runs_dir.iterdir() if runs_dir.is_dir() else ())
+        if p.is_dir() and not p.name.startswith(".") and p.name != LATEST
+    )
+    close = difflib.get_close_matches(str(run), names, n=3)
+    hint = (
+        f"did you mean {', '.join(repr(n) for n in close)}?"
+        if close
+        else f"`tsconv runs --runs-dir {runs_dir}` lists the {len(names)} run(s) there."
+        if names
+        else f"there are no runs in {runs_dir}/ yet."
+    )
+    raise RunError(f"run {str(run)!r} not found (looked for {path} and {runs_dir / path}); {hint}")
 
 
 def read_run_dir(path: str | os.PathLike) -> dict:
