@@ -93,3 +93,20 @@ def test_an_excel_workbook_is_refused_before_training(tmp_path):
     runs = tmp_path / "runs"
     bad(invoke("fit", book, "--runs-dir", runs), "Excel workbook (.xls), not CSV text; open it")
     assert not runs.exists()
+
+
+def test_a_monthly_file_with_a_hole_is_refused_then_filled(tmp_path):
+    months = pd.date_range("1950-01-01", periods=160, freq="MS").delete(range(60, 100))
+    csv = _write(tmp_path / "gappy.csv", months, "%Y-%m-%d")
+    runs = tmp_path / "runs"
+    bad(invoke("fit", csv, *FAST, "--model", "linear", "--runs-dir", runs),
+        "40 of 160 timestamps missing at frequency MS")  # fmt: skip
+    assert not runs.exists()
+    fitted = invoke("fit", csv, *FAST, "--model", "linear", "--runs-dir", runs,
+                    "--fill", "interpolate")  # fmt: skip
+    assert fitted.exit_code == 0, fitted.output
+    out = tmp_path / "forecast.csv"
+    result = invoke("forecast", "--runs-dir", runs, "--horizon", "3", "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    dates = pd.to_datetime(pd.read_csv(out).iloc[:, 0])
+    assert list(dates) == list(pd.date_range("1963-05-01", periods=3, freq="MS"))

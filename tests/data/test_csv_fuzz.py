@@ -96,7 +96,7 @@ def scratch():
 def _check_message(exc: InputError, data: bytes) -> None:
     message = str(exc)
     assert message and "\n" not in message and "Traceback" not in message, message
-    lines = data.count(b"\n") + 1
+    lines = max(data.count(b"\n"), data.count(b"\r")) + 1  # pandas also ends lines at \r
     for line in re.findall(r"\bline (\d+)", message):
         assert 1 <= int(line) <= lines, message  # a line that exists in the file
     if re.search(r"\bat line \d+", message):  # a cell-level problem names its column

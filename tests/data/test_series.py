@@ -119,7 +119,12 @@ def test_irregular_spacing_is_said(write_csv, caplog):
     with caplog.at_level("WARNING", logger="tsconv"):
         s = load_csv(path)
     assert not s.regular and s.freq == "D"
-    assert "irregular timestamps" in caplog.text
+    assert "5 of 10 timestamps missing at frequency D in 1 gap(s)" in caplog.text
+    assert "bridged" in caplog.text
+    uneven = "date,v\n2020-01-01 00:00,1\n2020-01-01 01:00,2\n2020-01-01 03:30,3\n"
+    with caplog.at_level("WARNING", logger="tsconv"):
+        assert not load_csv(write_csv(uneven + "2020-01-01 04:30,4\n", "uneven.csv")).regular
+    assert "irregular timestamps: spacing varies" in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
-"""Frequency of a time index and the timestamps that follow it."""
+"""Frequency of a time index, the timestamps missing from it, and those that follow it."""
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -50,6 +51,9 @@ def infer_frequency(index: pd.Index) -> tuple[str | None, bool, str]:
             gaps = expected - len(index)
             return "B", True, f"business-daily, {gaps} business day(s) absent (holidays)"
     step = pd.Timedelta(index.to_series().diff().dropna().mode().iloc[0])
+    gaps = find_gaps(index)
+    if gaps is not None:
+        return gaps.freq, False, gaps.describe()
     return (
         _offset_string(step),
         False,
@@ -58,6 +62,108 @@ def infer_frequency(index: pd.Index) -> tuple[str | None, bool, str]:
             f"spacing ({step})"
         ),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Gaps:
+    """Timestamps missing from an index that otherwise follows a regular frequency.
+
+    Attributes:
+        freq: the frequency the present timestamps follow (e.g. `"MS"`).
+        grid: every timestamp at `freq` from the first to the last.
+        missing: the timestamps of `grid` absent from the index.
+        stretches: the number of runs of consecutive missing timestamps.
+        largest: the length of the longest run, in steps.
+        largest_from: the first missing timestamp of the longest run.
+        largest_to: its last missing timestamp.
+    """
+
+    freq: str
+    grid: pd.DatetimeIndex
+    missing: pd.DatetimeIndex
+    stretches: int
+    largest: int
+    largest_from: pd.Timestamp
+    largest_to: pd.Timestamp
+
+    def describe(self) -> str:
+        """One sentence: how many are missing, and the largest gap with its dates."""
+        span = _day(self.largest_from, self.grid)
+        if self.largest > 1:
+            span = f"{span} … {_day(self.largest_to, self.grid)}"
+        return (
+            f"{len(self.missing)} of {len(self.grid)} timestamps missing at frequency "
+            f"{self.freq} in {self.stretches} gap(s); the largest, {self.largest} step(s): {span}"
+        )
+
+
+def find_gaps(index: pd.DatetimeIndex) -> Gaps | None:
+    """The missing timestamps of a sorted index that follows a frequency with gaps.
+
+    The frequency is the one its most common spacing suggests — month starts or
+    ends, quarters, years or weeks anchored as the first timestamp is, else that
+    spacing itself (days, hours, minutes) — when every timestamp lies on it.
+
+    Returns:
+        A `Gaps`, or None when no frequency holds every timestamp (or none is missing).
+
+    Example:
+    >>> months = pd.date_range("1950-01-01", periods=24, freq="MS")
+    >>> gaps = find_gaps(months.delete([5, 6, 7]))
+    >>> gaps.freq, len(gaps.missing), gaps.largest, str(gaps.largest_from.date())
+    ('MS', 3, 3, '1950-06-01')
+    """
+    if not isinstance(index, pd.DatetimeIndex) or len(index) < 3:
+        return None
+    for freq in _grid_candidates(index):
+        try:
+            grid = pd.date_range(index[0], index[-1], freq=freq)
+        except (ValueError, OverflowError):
+            continue
+        if len(grid) > 100 * len(index) or grid[0] != index[0] or not index.isin(grid).all():
+            continue
+        missing = grid.difference(index)
+        if len(missing) == 0:
+            return None
+        where = grid.get_indexer(missing)  # positions on the grid, sorted
+        starts = np.flatnonzero(np.diff(where, prepend=-2) != 1)
+        ends = np.r_[starts[1:], len(where)] - 1
+        runs = where[ends] - where[starts] + 1
+        big = int(np.argmax(runs))
+        return Gaps(
+            freq=freq,
+            grid=grid,
+            missing=missing,
+            stretches=len(starts),
+            largest=int(runs[big]),
+            largest_from=missing[starts[big]],
+            largest_to=missing[ends[big]],
+        )
+    return None
+
+
+def _grid_candidates(index: pd.DatetimeIndex) -> list[str]:
+    """Frequencies the most common spacing of `index` suggests, most specific first."""
+    step = pd.Timedelta(index.to_series().diff().dropna().mode().iloc[0])
+    first = index[0]
+    month = first.strftime("%b").upper()
+    days = step / pd.Timedelta(days=1)
+    if 28 <= days <= 31:
+        return ["MS", "ME"]
+    if 89 <= days <= 92:
+        return [f"QS-{month}", f"QE-{month}"]
+    if 365 <= days <= 366:
+        return [f"YS-{month}", f"YE-{month}"]
+    candidates = []
+    if step == pd.Timedelta(days=7):
+        candidates.append(f"W-{first.strftime('%a').upper()}")
+    if step > pd.Timedelta(0):
+        candidates.append(_offset_string(step))
+    return candidates
+
+
+def _day(ts: pd.Timestamp, grid: pd.DatetimeIndex) -> str:
+    return ts.strftime("%Y-%m-%d") if (grid == grid.normalize()).all() else str(ts)
 
 
 def _offset_string(freq) -> str:

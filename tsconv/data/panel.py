@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tsconv.data.calendar import infer_frequency
 from tsconv.data.columns import (
     check_features,
     file_line,
@@ -29,6 +28,7 @@ from tsconv.data.columns import (
     to_numbers,
 )
 from tsconv.data.dates import combine_time_parts, find_time_column, parse_times
+from tsconv.data.gaps import settle_frequency
 from tsconv.data.reading import CSVFormat, read_rows, sniff_format
 from tsconv.data.series import Series, load_csv
 from tsconv.errors import InputError
@@ -258,7 +258,7 @@ def load_panel_csv(
     for sid, rows in ids.groupby(ids, sort=False).groups.items():
         frame = numbers.loc[rows]
         when = stamps.loc[rows] if stamps is not None else None
-        series[str(sid)] = _one_series(frame, when, target, features, time_column, fill, path)
+        series[str(sid)] = _one_series(frame, when, target, features, time_column, fill, path, sid)
     _log(path, series, "long")
     return Panel(series, id_column, target, features, time_column, "long", str(path))
 
@@ -297,12 +297,12 @@ def _wide(raw: pd.DataFrame, path, time_column, fill, csv_format) -> Panel:
                     f"({int(bad.sum())} in all). Choose --fill ffill, --fill interpolate or "
                     "--fill drop."
                 )
-        series[str(name)] = _one_series(frame, when, "value", [], time_column, fill, path)
+        series[str(name)] = _one_series(frame, when, "value", [], time_column, fill, path, name)
     _log(path, series, "wide")
     return Panel(series, "series_id", "value", [], time_column, "wide", str(path))
 
 
-def _one_series(frame, when, target, features, time_column, fill, path) -> Series:
+def _one_series(frame, when, target, features, time_column, fill, path, name) -> Series:
     """One series' rows (file order) → a `Series` sorted by time, gaps filled."""
     frame = handle_missing(frame, when, fill)
     if when is not None:
@@ -311,7 +311,10 @@ def _one_series(frame, when, target, features, time_column, fill, path) -> Serie
     else:
         frame = frame.reset_index(drop=True)
         frame.index.name = "step"
-    freq, regular, _ = infer_frequency(frame.index) if len(frame) >= 2 else (None, True, "")
+    if len(frame) >= 2:
+        frame, freq, regular = settle_frequency(frame, fill, f"{path}, series {name!r}")
+    else:
+        freq, regular = None, True
     return Series(frame, target, list(features), time_column, freq, regular, str(path))
 
 

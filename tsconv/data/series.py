@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tsconv.data.calendar import infer_frequency
 from tsconv.data.columns import (
     check_features,
     handle_missing,
@@ -22,6 +21,7 @@ from tsconv.data.columns import (
     to_numbers,
 )
 from tsconv.data.dates import combine_time_parts, find_time_column, parse_times
+from tsconv.data.gaps import settle_frequency
 from tsconv.data.reading import CSVFormat, read_rows
 from tsconv.errors import InputError
 
@@ -99,6 +99,9 @@ def load_csv(
         fill: what to do with missing or non-finite values in the used
             columns: `"ffill"`, `"interpolate"` (linear) or `"drop"`.
             Default None: refuse them with an error that says where they are.
+            `"ffill"` and `"interpolate"` also add the timestamps missing from
+            a regular frequency and fill them; without them a gap longer than
+            `tsconv.data.gaps.max_bridged_steps` is refused (see `tsconv.data.gaps`).
         csv_format: the separator, decimal mark and date order (`CSVFormat`);
             default: found in the file (`;` with `23,11`, day-first dates, …).
 
@@ -143,11 +146,7 @@ def load_csv(
     if len(frame) < 2:
         raise InputError(f"{path}: needs at least 2 rows of data, found {len(frame)}.")
 
-    freq, regular, note = infer_frequency(frame.index)
-    if not regular:
-        logger.warning("%s: %s", path, note)
-    elif note:
-        logger.info("%s: %s", path, note)
+    frame, freq, regular = settle_frequency(frame, fill, str(path))
     logger.info(
         "loaded %s: %d rows, target %r, features %s, columns %s",
         path,
