@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -27,9 +26,11 @@ from tsconv_cli.common import (
     setup,
     split_list,
     split_numbers,
+    stops_at_once,
     user_errors,
     window_option,
 )
+from tsconv_cli.common import show as show_report
 
 CSV = Annotated[Path, typer.Argument(help="CSV file with a time column and a numeric target.")]
 WINDOW = Annotated[str, typer.Option(help=WINDOW_HELP)]
@@ -201,7 +202,7 @@ def _run(chosen: list[str], **options) -> None:
     setup(options["quiet"], options["verbose"])
     show = None if options["quiet"] else lambda line: typer.echo(line, err=True)
     out = options["out"]
-    with user_errors(options["debug"]):
+    with user_errors(options["debug"]), stops_at_once("interrupted; nothing was written."):
         from tsconv.jobs.backtest import backtest_csv
 
         report = backtest_csv(
@@ -240,9 +241,6 @@ def _run(chosen: list[str], **options) -> None:
             output_steps=options["output_steps"],
             jit=options["jit"],
         )
-    if options["json_output"]:
-        typer.echo(json.dumps(report.to_json(), indent=2))
-    else:
-        typer.echo(report.summary())
+    show_report(report, options["json_output"], options["quiet"])
     if report.result.audit is not None and not report.result.audit["passed"]:
         raise typer.Exit(1)

@@ -29,6 +29,7 @@ from tsconv_cli.common import (
     show,
     split_list,
     split_numbers,
+    stops_at_once,
     user_errors,
     window_option,
 )
@@ -185,7 +186,11 @@ def fit(
     progress = setup(quiet, verbose)
     if as_json:
         progress = 0  # Keras's progress bar writes to stdout
-    with user_errors(debug):
+    stopped = (
+        "interrupted; nothing was published. Run the same command with --resume to continue "
+        "from the last finished epoch."
+    )
+    with user_errors(debug), stops_at_once(stopped):
         from tsconv.jobs.fit import fit_csv
 
         report = fit_csv(
@@ -239,4 +244,4 @@ def fit(
             distribute=distribute,
             verbose=progress,
         )
-    show(report, as_json)
+    show(report, as_json, quiet)

@@ -44,7 +44,14 @@ def forecast(
             "and those columns, a row per step).",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option(help="CSV file to write.")] = Path("forecast.csv"),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV file to write [default: forecast.csv; none with --format csv, whose "
+            "table goes to stdout].",
+            show_default=False,
+        ),
+    ] = None,
     plot: Annotated[
         bool, typer.Option("--plot", help="Also write a PNG of history + forecast beside --out.")
     ] = False,
@@ -63,6 +70,13 @@ def forecast(
         float, typer.Option(help="Sampling spread: 1 = fitted, <1 sharper, >1 wider, 0 = point.")
     ] = 1.0,
     seed: Annotated[int | None, typer.Option(help="Seed for reproducible samples.")] = None,
+    lower: Annotated[
+        str,
+        typer.Option(
+            help="Floor of the forecast and its quantiles: a number, none, or auto (0 for a "
+            "series that reached 0 and never went below: counts, sales)."
+        ),
+    ] = "auto",
     output_format: Annotated[
         str,
         typer.Option(
@@ -78,7 +92,8 @@ def forecast(
     """Forecast HORIZON steps after the end of the data, by autoregressive rollout.
 
     With --samples or --quantiles, sampled trajectories give per-step quantiles
-    (written beside the forecast; --plot draws them as a fan chart).
+    (written beside the forecast; --plot draws them as a fan chart), centred on the
+    point forecast: q0.5 is the forecast.
     """
     setup(quiet, verbose)
     output_format = "json" if as_json else output_format
@@ -91,6 +106,8 @@ def forecast(
                 f"--format must be one of {', '.join(FORMATS)}. Received: {output_format!r}"
             )
 
+        if out is None and output_format != "csv":
+            out = Path("forecast.csv")
         report = forecast_run(
             horizon,
             run=run,
@@ -99,13 +116,14 @@ def forecast(
             fill=fill,
             future_path=future,
             out=out,
-            plot=out.with_suffix(".png") if plot else None,
+            plot=(out or Path("forecast.csv")).with_suffix(".png") if plot else None,
             samples=samples,
             quantiles=split_numbers(quantiles, "--quantiles", float),
             temperature=temperature,
             seed=seed,
+            lower=lower,
         )
     if output_format == "csv":
         typer.echo(report.to_csv(), nl=False)
     else:
-        show(report, output_format == "json")
+        show(report, output_format == "json", quiet)

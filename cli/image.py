@@ -15,6 +15,7 @@ from tsconv_cli.common import (
     setup,
     show,
     split_numbers,
+    stops_at_once,
     user_errors,
 )
 
@@ -142,7 +143,7 @@ def fit(
         "batch_normalization": batch_norm,
         "global_pooling": global_pooling,
     }
-    with user_errors(debug):
+    with user_errors(debug), stops_at_once("interrupted; nothing was published."):
         from tsconv.jobs.image import fit_image_folder
 
         report = fit_image_folder(
@@ -157,7 +158,7 @@ def fit(
                 size, augment, validation_split, batch_size, patience, seed, runs_dir
             ),
         )
-    show(report, as_json)
+    show(report, as_json, quiet)
 
 
 @app.command("transfer")
@@ -205,7 +206,7 @@ def transfer(
 ) -> None:
     """Reuse a trained convolutional base: freeze it, train a new head, optionally fine-tune."""
     progress = setup(quiet, verbose)
-    with user_errors(debug):
+    with user_errors(debug), stops_at_once("interrupted; nothing was published."):
         from tsconv.jobs.image import transfer_image_folder
 
         report = transfer_image_folder(
@@ -225,7 +226,7 @@ def transfer(
                 size, augment, validation_split, batch_size, patience, seed, runs_dir
             ),
         )
-    show(report, as_json)
+    show(report, as_json, quiet)
 
 
 @app.command("predict")
@@ -246,4 +247,4 @@ def predict(
         from tsconv.jobs.image import predict_images
 
         report = predict_images(images, run=run, runs_dir=runs_dir, top=top, progress=progress)
-    show(report, as_json)
+    show(report, as_json, quiet)

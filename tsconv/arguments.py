@@ -44,9 +44,20 @@ def check_window(window: int) -> None:
         )
 
 
+# The longest forecast: a year of hours is 8,760 steps, 27 years of days 10,000.
+MAX_HORIZON = 10_000
+
+
 def check_horizon(horizon: int) -> None:
-    """Raises `InputError` unless `horizon` (steps forecast) is a positive integer."""
+    """Raises `InputError` unless `horizon` (steps forecast) is an integer in 1…`MAX_HORIZON`."""
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
         raise InputError(
             f"horizon must be a positive integer (e.g. --horizon 30). Received: horizon={horizon}"
+        )
+    if horizon > MAX_HORIZON:
+        raise InputError(
+            f"horizon {horizon:,} is over the limit of {MAX_HORIZON:,} steps: that far ahead a "
+            "forecast means nothing. For long ranges, resample the data to a coarser "
+            f"frequency (days to weeks or months) and forecast fewer steps. Received: "
+            f"horizon={horizon}"
         )

@@ -11,6 +11,7 @@ import os
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from tsconv.metrics import quantile_name
 
@@ -39,6 +40,7 @@ def plot_fit(
     path: str | os.PathLike,
     last: int = 150,
     id_column: str | None = None,
+    target: str = "value",
 ) -> None:
     """Training curves, and the last `last` one-step test predictions against the truth.
 
@@ -52,6 +54,7 @@ def plot_fit(
         path: PNG file to write.
         last: how many of the latest predictions to draw (per series).
         id_column: the column naming each row's series, or None for one series.
+        target: the y-axis label of the predictions (the target's name).
 
     Example:
     >>> plot_fit(fc.history_, fc.predictions_, "fit.png")
@@ -70,6 +73,7 @@ def plot_fit(
             if column in history:
                 curves.plot(history.index + 1, history[column], label=column)
         curves.set_xlabel("epoch")
+        curves.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 1.5
         curves.set_ylabel("loss (scaled units)")
         curves.legend()
         curves.set_title("training")
@@ -90,6 +94,7 @@ def plot_fit(
         )
         name = "" if sid is None else f"{sid}: "
         ax.set_title(f"{name}one-step forecasts, last {len(part)} held-out steps")
+        ax.set_ylabel(target)
         ax.legend(fontsize="small")
     _left_out(bottom, len(shown), len(groups))
     fig.savefig(path, dpi=100)
@@ -137,6 +142,7 @@ def plot_forecast(
                 label=f"{low:g}–{high:g} quantiles",
             )
         ax.plot(forecast.index, forecast.iloc[:, 0].to_numpy(), color="tab:red", label="forecast")
+        ax.set_ylabel(str(history.name))
         name = history.name if len(ids) == 1 else f"{sid}"
         ax.set_title(f"{name}: {len(forecast)}-step forecast")
         ax.legend(fontsize="small")
@@ -187,8 +193,9 @@ def _draw_backtest(ax, history: pd.Series, forecasts: pd.DataFrame, before: int,
     truth = forecasts.drop_duplicates("time")[["time", "actual"]]
     ax.plot(tail.index, tail.to_numpy(), color="black", linewidth=1, label="observed")
     ax.plot(truth["time"], truth["actual"], color="black", linewidth=1)
-    colours = dict(naive="tab:orange", drift="tab:olive")
-    colours["seasonal-naive"] = "tab:brown"
+    # The references apart by colour and by line: naive and drift used to look alike.
+    colours = {"naive": "tab:orange", "drift": "tab:gray", "seasonal-naive": "tab:brown"}
+    styles = {"naive": ":", "drift": "-.", "seasonal-naive": "--"}
     others = iter(["tab:blue", "tab:red", "tab:green", "tab:purple", "tab:cyan", "tab:pink"])
     # Bands of several models stack into a grey blur: draw them only for a single sampled model.
     sampled = []
@@ -196,7 +203,7 @@ def _draw_backtest(ax, history: pd.Series, forecasts: pd.DataFrame, before: int,
         sampled = forecasts.dropna(subset=["q0.05"])["model"].unique().tolist()
     for model, rows in forecasts.groupby("model", sort=False):
         colour = colours.get(model) or next(others, "tab:gray")
-        style = ":" if model in colours else "-"
+        style = styles.get(model, "-")
         for fold, part in rows.groupby("fold"):
             label = model if fold == rows["fold"].min() else None
             ax.plot(part["time"], part["forecast"], color=colour, linestyle=style, label=label)
@@ -212,4 +219,5 @@ def _draw_backtest(ax, history: pd.Series, forecasts: pd.DataFrame, before: int,
     ax.set_title(
         f"{name}{history.name}: backtest, {folds} origins (dashed), {horizon}-step forecasts{bands}"
     )
+    ax.set_ylabel(str(history.name))
     ax.legend(loc="upper left", fontsize="small")

@@ -1,6 +1,7 @@
 """The CLI in-process: the main job, and a one-line error with exit code 2 for bad input."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -116,6 +117,11 @@ def test_forecast_quantiles_and_fan_chart(fitted_run, tmp_path):
     cold = pd.read_csv(out, index_col=0)
     for column in ("q0.05", "q0.5", "q0.95"):  # temperature 0: every sample is the point path
         np.testing.assert_allclose(cold[column], cold["Close"], rtol=1e-6)
+    median = invoke(*args, "--quantiles", "0.05,0.5,0.95", "--lower", "60")
+    assert median.exit_code == 0, median.output
+    table = pd.read_csv(out, index_col=0)  # one distribution: q0.5 is the forecast
+    np.testing.assert_allclose(table["q0.5"], table["Close"], rtol=1e-9)
+    assert (table.to_numpy() >= 60).all()  # --lower holds everything at or above it
 
 
 @pytest.mark.parametrize(
@@ -126,6 +132,7 @@ def test_forecast_quantiles_and_fan_chart(fitted_run, tmp_path):
         (["--quantiles", "low"], "--quantiles takes numbers like 0.05,0.5,0.95"),
         (["--temperature", "-1"], "temperature must be a finite number"),
         (["--samples", "0", "--quantiles", "0.5"], "quantiles need sampled trajectories"),
+        (["--lower", "zero"], "lower must be a number, 'auto'"),
     ],
 )
 def test_forecast_sampling_errors(fitted_run, tmp_path, args, message):
@@ -154,8 +161,14 @@ def test_fit_direct_strategy_and_distribution_head(prices_csv, tmp_path):
     bad(invoke(*fit, "--strategy", "sideways"), "unknown strategy 'sideways'")
 
 
-def test_forecast_bad_horizon(fitted_run):
+def test_forecast_bad_horizon(fitted_run, tmp_path):
     bad(invoke("forecast", "--horizon", "0", "--runs-dir", fitted_run), "Received: horizon=0")
+    bad(invoke("forecast", "--horizon", "20000", "--runs-dir", fitted_run),
+        "horizon 20,000 is over the limit of 10,000 steps")  # fmt: skip
+    out = tmp_path / "far.csv"
+    far = invoke("forecast", "--horizon", "400", "--runs-dir", fitted_run, "--out", out)
+    assert far.exit_code == 0, far.output  # 400 steps after 300 rows: said, not refused
+    assert "a 400-step forecast from 300 rows of history reaches 1.3× further" in far.output
 
 
 def test_forecast_without_a_run(tmp_path):
@@ -177,6 +190,35 @@ def test_forecast_input_with_other_columns(fitted_run, tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("Date,Price\n2020-01-01,1\n2020-01-02,2\n")
     bad(invoke("forecast", "--runs-dir", fitted_run, "--input", path), "'Close' not found")
+
+
+def test_forecast_input_at_another_frequency_or_level(fitted_run, tmp_path):
+    """Issue 22, item 9: rows at another frequency, or 40x the run's level, are said."""
+    weekly = price_frame(rows=40, seed=9)
+    weekly["Date"] = pd.date_range("2021-01-03", periods=40, freq="W-SUN").strftime("%Y-%m-%d")
+    path = tmp_path / "weekly.csv"
+    weekly.to_csv(path, index=False)
+    out = tmp_path / "fc.csv"
+    args = ["forecast", "--horizon", "2", "--runs-dir", fitted_run, "--out", out]
+    bad(invoke(*args, "--input", path),
+        "--input has frequency W-SUN but the run was fitted on B; give rows at")  # fmt: skip
+    cents = price_frame(rows=40, seed=9).assign(Close=lambda f: f["Close"] * 40)
+    cents.to_csv(path, index=False)
+    result = invoke(*args, "--input", path)  # log-returns: said, not refused
+    assert result.exit_code == 0, result.output
+    assert re.search(r"--input is at a level 3\d\.\d× the run's \(median 2,0", result.output)
+    assert "the run models log-return, so it may still hold" in result.output
+    assert out.exists()
+    levels, longer = tmp_path / "levels", tmp_path / "longer.csv"
+    price_frame(rows=120, seed=9).to_csv(longer, index=False)
+    fitted = invoke("fit", longer, "--model", "linear", "--window", "10",
+                    "--transform", "none", "--runs-dir", levels, "--quiet")  # fmt: skip
+    assert fitted.exit_code == 0, fitted.output
+    cents.assign(Close=cents["Close"] * 40).to_csv(path, index=False)
+    out.unlink()
+    bad(invoke("forecast", "--runs-dir", levels, "--input", path, "--out", out),
+        r"the run models levels, so this is far outside what it learned")  # fmt: skip
+    assert not out.exists()
 
 
 def test_debug_shows_the_traceback(tmp_path):

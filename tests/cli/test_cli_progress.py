@@ -64,3 +64,7 @@ def test_backtest_shows_each_fold_and_csv_forecast_pipes(tmp_path):
     _run(tmp_path, "fit", "CSV", *FIT, "--quiet", "--name", "p")
     piped = _run(tmp_path, "forecast", "--horizon", "3", "--format", "csv", "--quiet")
     assert piped.stdout.splitlines()[0] == "Date,Close" and len(piped.stdout.splitlines()) == 4
+    assert not (tmp_path / "forecast.csv").exists()  # the table went to stdout, not a file too
+    table = _run(tmp_path, "forecast", "--horizon", "3")
+    assert "wrote forecast.csv" in table.stderr and "wrote" not in table.stdout
+    assert (tmp_path / "forecast.csv").exists()

@@ -51,17 +51,20 @@ def test_runs_lists_every_run_with_its_score_against_naive(runs_dir):
         "model",
         "window",
         "target",
+        "data",
         "created",
         "score",
         "status",
     ]
     second = next(line for line in lines if line.startswith("second"))
     assert "*" in second and "naive" in second and "1.000" in second  # naive vs naive
+    assert "prices.csv" in second  # the data it was fitted on
     assert "incomplete" in next(line for line in lines if line.startswith("broken"))
     rows = json.loads(invoke("runs", "--runs-dir", runs_dir, "--json").stdout)
     by_name = {row["run"]: row for row in rows}
     assert set(by_name) == {"first", "second", "broken"}
     assert by_name["first"]["model"] == "conv" and by_name["first"]["window"] == 20
+    assert by_name["first"]["data"] == "prices.csv"
     assert by_name["first"]["score"] > 0 and by_name["second"]["latest"]
     assert by_name["broken"]["status"] == "incomplete" and by_name["broken"]["score"] is None
 

@@ -210,7 +210,8 @@ def test_cli_fit_and_forecast_many_series(panel_csv, tmp_path):
     plot = invoke("forecast", "--runs-dir", runs_dir, "--out", out, "--plot")
     assert plot.exit_code == 0, plot.output
     png = out.with_suffix(".png")
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f"wrote {png}" in plot.stdout
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f"wrote {png}" in plot.stderr
+    assert "wrote" not in plot.stdout  # stdout holds the result only
 
 
 def test_cli_wide_csv(tmp_path):

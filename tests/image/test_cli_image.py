@@ -1,6 +1,7 @@
 """`tsconv image fit | transfer | predict` in-process on small trees of the embedded digits."""
 
 import json
+import re
 
 import keras
 import pytest
@@ -80,6 +81,7 @@ def test_fit_summary_shows_accuracy_beside_the_majority_class(trees, tmp_path):
     text = result.stdout
     assert "validation top-1 accuracy" in text and "commonest class: 0.333" in text
     assert "top-5" not in text  # three classes
+    assert re.search(r"trained \d of at most \d+ epochs in", text)
 
 
 def test_predict_classifies_files_with_the_latest_run(fitted, trees):
@@ -91,7 +93,9 @@ def test_predict_classifies_files_with_the_latest_run(fitted, trees):
     assert [row["file"] for row in rows] == [str(f) for f in files]
     for row in rows:
         assert row["class"] in list("012345") and 0 < row["probability"] <= 1
-        assert len(row["top"].split(", ")) == 3
+        assert len(row["top"]) == 3 and row["top"][0]["class"] == row["class"]
+        probabilities = [entry["probability"] for entry in row["top"]]
+        assert probabilities == sorted(probabilities, reverse=True)  # a list, not one string
     text = invoke("image", "predict", files[0], "--runs-dir", runs).stdout
     assert str(files[0]) in text and "probability" in text
 
@@ -139,6 +143,10 @@ def test_transfer_from_a_run_freezes_the_base_and_saves(fitted, trees):
     assert config["base"]["source"] == str(runs / "six") and config["base"]["layers_unfrozen"] == 1
     history = (runs / "new" / "history.csv").read_text()
     assert "head" in history and "fine-tune" in history
+    # The stages' epochs are told apart: a total of 3 read like --epochs 2 was ignored.
+    assert "2 of at most 2 epochs of the new head, then 1 of at most 1 of fine-tuning" in (
+        result.stdout
+    )
     base_file = keras.saving.load_model(runs / "six" / "model.keras")
     assert base_file.get_layer("block1_conv1") is not None
     again = invoke(

@@ -9,10 +9,12 @@ import pytest
 import tsconv
 from conftest import TINY
 from tsconv.rollout.sampling import (
+    centre_on_point,
     check_sampling,
     draw_noise,
     interval_coverage,
     quantile_columns,
+    resolve_lower,
 )
 
 
@@ -136,3 +138,55 @@ def test_distribution_head_trains_by_likelihood_and_samples_its_scale(fitted):
 def test_distribution_option_errors(options, loss, match):
     with pytest.raises(tsconv.InputError, match=match):
         tsconv.Forecaster(model="tcn", loss=loss, model_options=options)
+
+
+# === One distribution: the point, its quantiles and a floor (issue 22, item 5) ===
+
+
+def test_centring_moves_each_step_so_the_median_is_the_point():
+    rng = np.random.default_rng(0)
+    paths = np.vstack([np.arange(5.0), rng.normal(3.0, 1.0, (101, 5))])  # samples drift by 3
+    centred = centre_on_point(paths)
+    np.testing.assert_array_equal(centred[0], paths[0])
+    np.testing.assert_allclose(np.median(centred[1:], axis=0), paths[0])
+    np.testing.assert_allclose(centred[1:].std(axis=0), paths[1:].std(axis=0))  # same spread
+    assert centre_on_point(paths[:1]) is not None and len(centre_on_point(paths[:1])) == 1
+
+
+@pytest.mark.parametrize("lower", ["zero", float("inf"), True, [0]])
+def test_a_bad_floor_is_refused(lower):
+    with pytest.raises(tsconv.InputError, match=r"lower must be a number, 'auto'"):
+        resolve_lower(lower, None)
+
+
+def test_the_point_is_the_median_and_inside_every_band(fitted):
+    for fc in fitted:  # a point head (bootstrap) and a Gaussian head
+        table = fc.forecast(12, quantiles=[0.05, 0.1, 0.5, 0.9, 0.95], seed=0)
+        point = table["Close"].to_numpy()
+        np.testing.assert_allclose(table["q0.5"], point, rtol=1e-9)
+        assert (table["q0.05"] <= point).all() and (point <= table["q0.95"]).all()
+        assert (table["q0.1"] <= point).all() and (point <= table["q0.9"]).all()
+        # The raw draws are still there for whoever wants them.
+        _, raw = fc.trajectories(12, samples=200, seed=0, centred=False)
+        np.testing.assert_allclose(raw[0], point, rtol=1e-6)
+
+
+def test_a_count_series_that_reaches_zero_is_floored_at_zero(tmp_path):
+    rng = np.random.default_rng(0)
+    t = np.arange(400)
+    counts = np.maximum(0, 40 * np.sin(2 * np.pi * t / 11) + rng.normal(0, 12, 400)).round()
+    frame = pd.DataFrame({"date": pd.date_range("1600", periods=400, freq="YS"), "n": counts})
+    fc = tsconv.Forecaster(model="linear", window=22, seed=0).fit(tsconv.load_csv(frame))
+    assert fc.data_["lower"] == {"n": 0.0}
+    table = fc.forecast(22, samples=300, seed=0)
+    assert (table.to_numpy() >= 0).all() and (table["q0.05"] == 0).any()
+    free = fc.forecast(22, samples=300, seed=0, lower=None)
+    assert (free["q0.05"] < 0).any()  # without the floor the band dips below zero
+    floored = np.maximum(free.to_numpy(), 0)
+    np.testing.assert_allclose(table.to_numpy(), floored)  # the floor is all that changed
+    assert (fc.forecast(22, samples=100, seed=0, lower=5).to_numpy() >= 5).all()
+    fc.save(tmp_path / "run")
+    assert tsconv.load(tmp_path / "run").data_["lower"] == {"n": 0.0}
+    prices = tsconv.Forecaster(model="linear", window=20).fit(tsconv.load_csv(
+        pd.DataFrame({"date": frame["date"], "n": counts + 10})))  # fmt: skip
+    assert prices.data_["lower"] == {"n": None}  # above zero without reaching it: no floor

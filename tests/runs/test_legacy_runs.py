@@ -40,9 +40,21 @@ def test_legacy_forecaster_run_loads_and_forecasts_the_same(name):
     expected = json.loads((LEGACY / "expected" / f"{name}.json").read_text())
     fc = tsconv.load(LEGACY / "runs" / name)
     horizon = expected["horizon"]
-    _assert_same(fc.forecast(horizon), _frame(expected["point"]))
+    point = fc.forecast(horizon)
+    _assert_same(point, _frame(expected["point"]))
+    # The same draws as then: quantiles of the raw paths (forecast() now centres them on
+    # the point path, so its q0.5 is the point).
+    raw = fc.trajectories(horizon, samples=20, seed=3, centred=False)
+    paths = {sid: p for sid, (_, p) in raw.items()} if fc.many_series else {None: raw[1]}
     sampled = fc.forecast(horizon, samples=20, seed=3, quantiles=[0.1, 0.5, 0.9])
-    _assert_same(sampled, _frame(expected["sampled"]))
+    recorded = _frame(expected["sampled"])
+    for sid, levels in paths.items():
+        rows = recorded if sid is None else recorded[recorded[fc.data_["id_column"]] == sid]
+        for q in ("q0.1", "q0.5", "q0.9"):
+            np.testing.assert_allclose(
+                np.quantile(levels[1:], float(q[1:]), axis=0), rows[q], rtol=1e-5, err_msg=q
+            )
+    np.testing.assert_allclose(sampled["q0.5"], sampled.iloc[:, -4], rtol=1e-6)
 
 
 def test_legacy_image_run_predicts_the_same():

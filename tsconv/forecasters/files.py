@@ -48,7 +48,13 @@ def write_forecaster_files(fc, folder: Path) -> None:
     fc.predictions_.to_csv(folder / "predictions.csv")
     fc.context_.to_csv(folder / "context.csv")
     id_column = fc.data_["id_column"] if fc.many_series else None
-    plot_fit(fc.history_, fc.predictions_, folder / "fit.png", id_column=id_column)
+    plot_fit(
+        fc.history_,
+        fc.predictions_,
+        folder / "fit.png",
+        id_column=id_column,
+        target=fc.data_["target"],
+    )
 
 
 def forecaster_config(fc) -> dict:
@@ -174,6 +180,12 @@ def read_forecaster(path: str | os.PathLike, cls: type):
         fc.window_reason_ = str(config.get("window_reason", "given"))  # older runs: given
         fc.transform_reason_ = str(config.get("transform_reason", ""))  # older runs: none
         fc.data_ = config["data"]
+        floors = fc.data_.get("lower", {})  # since issue 22: {id: 0.0 or None}
+        if not isinstance(floors, dict) or not all(
+            v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+            for v in floors.values()
+        ):
+            raise ValueError(f"data.lower={floors!r}")
         if kind.many_series:
             fc.scalers_ = {sid: StandardScaler.from_dict(s) for sid, s in config["scalers"].items()}
             fc.skipped_ = list(config["skipped_series"])

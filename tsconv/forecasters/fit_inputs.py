@@ -134,8 +134,23 @@ def prepare_inputs(fc, data: Series | Panel) -> FitInputs:
     return FitInputs(panel, prepared, splits, channels)
 
 
+def detected_floor(target: np.ndarray) -> float | None:
+    """0 for a series that reaches 0 and never goes below (counts, sales, rainfall), else None.
+
+    Forecasts are held at or above it (`forecast(lower="auto")`). A series that
+    stays above 0 without reaching it (prices, temperatures in kelvin) gets no
+    floor: nothing in its data says where one is.
+
+    Example:
+    >>> detected_floor(np.array([3.0, 0.0, 7.0])), detected_floor(np.array([3.0, 1.0]))
+    (0.0, None)
+    """
+    return 0.0 if target.min() == 0 else None
+
+
 def describe_inputs(inputs: FitInputs, seasons: dict, window: int) -> tuple[dict, pd.DataFrame]:
-    """What a run records of its data: `data_` (facts, seasons) and `context_` (the last rows).
+    """What a run records of its data: `data_` (facts, seasons, floors) and `context_` (the
+    last rows).
 
     The context holds each series' last `max(CONTEXT_ROWS, window + 1)` rows
     (long format for many series), which forecasts start from.
@@ -143,6 +158,7 @@ def describe_inputs(inputs: FitInputs, seasons: dict, window: int) -> tuple[dict
     panel, prepared = inputs.panel, inputs.prepared
     data = describe_prepared(panel, prepared)
     data["seasons"] = {sid: found.to_dict() for sid, found in seasons.items()}
+    data["lower"] = {sid: detected_floor(panel.series[sid].values[:, 0]) for sid in prepared}
     keep = max(CONTEXT_ROWS, window + 1)
     frames = {sid: panel.series[sid].frame.iloc[-keep:] for sid in prepared}
     context = long_format(frames, panel.id_column) if panel.many else frames[panel.target]

@@ -36,10 +36,12 @@ from tsconv.preprocessing.windowing import last_window, lead_known
 from tsconv.rollout.guard import guard, runaway_bound
 from tsconv.rollout.loops import compiled_rollout, uses_cache
 from tsconv.rollout.sampling import (
+    centre_on_point,
     check_sampling,
     draw_noise,
     noise_source,
     quantile_columns,
+    resolve_lower,
     resolve_samples,
 )
 from tsconv.rollout.streaming import ForecastStream
@@ -78,6 +80,7 @@ class ForecastingMixin(SeriesSelectionMixin):
         cached: bool | None = None,
         series_id: str | None = None,
         future: pd.DataFrame | dict | None = None,
+        lower: float | str | None = "auto",
     ) -> pd.DataFrame:
         """Forecasts `horizon` steps after the end of the observed data.
 
@@ -87,7 +90,10 @@ class ForecastingMixin(SeriesSelectionMixin):
                 columns the model was trained on) or of these series (a `Panel`).
             samples: with N > 0, also draw N sampled trajectories (see
                 `sample_paths`) and add their per-step quantiles. Default: 200
-                when `quantiles` are given, else none.
+                when `quantiles` are given, else none. The samples are centred
+                on the point path (`tsconv.rollout.sampling.centre_on_point`):
+                the `q0.5` column is the point forecast, and the point lies
+                inside every central band.
             quantiles: which quantiles; default 0.05, 0.5, 0.95.
             temperature, seed: as `sample_paths`.
             jit_compile: compile the rollout with XLA: slower to compile, faster
@@ -99,6 +105,10 @@ class ForecastingMixin(SeriesSelectionMixin):
                 the forecast steps: a `DataFrame` indexed by time holding every
                 step (or, for step numbers, `horizon` rows); for many series, a
                 dict of them by id, or one long frame with the id column.
+            lower: the floor of every forecast and quantile: a number, None (no
+                floor), or `"auto"` (default): 0 for a series that reached 0 and
+                never went below in the data the model was fitted on (counts,
+                sales), else none.
 
         Returns:
             For one series, a `DataFrame` indexed by the future timestamps (at
@@ -124,7 +134,16 @@ class ForecastingMixin(SeriesSelectionMixin):
         samples = resolve_samples(samples, quantiles)
         quantiles = check_sampling(samples, temperature, quantiles)
         paths = self._paths(
-            horizon, series, series_id, samples, temperature, seed, jit_compile, cached, future
+            horizon,
+            series,
+            series_id,
+            samples,
+            temperature,
+            seed,
+            jit_compile,
+            cached,
+            future,
+            lower=lower,
         )
         tables = {}
         for sid, (index, levels) in paths.items():
@@ -150,13 +169,18 @@ class ForecastingMixin(SeriesSelectionMixin):
         cached: bool | None = None,
         series_id: str | None = None,
         future: pd.DataFrame | dict | None = None,
+        lower: float | str | None = "auto",
+        centred: bool = True,
     ) -> tuple[pd.Index, np.ndarray] | dict[str, tuple[pd.Index, np.ndarray]]:
         """The point path and `samples` sampled trajectories, rolled out as one batch.
 
         Args:
-            horizon, series, samples, temperature, seed, jit_compile, cached, future:
+            horizon, series, samples, temperature, seed, jit_compile, cached, future, lower:
                 as `forecast`.
             series_id: the series (of a many-series forecaster) to roll out.
+            centred: move the samples, step by step, so their median is the point
+                path (default; as `forecast` reports them). False gives the raw
+                draws, whose median drifts from the point path.
 
         Returns:
             `(index, paths)`: the future timestamps and `(1 + samples, horizon)`
@@ -171,7 +195,17 @@ class ForecastingMixin(SeriesSelectionMixin):
         """
         check_sampling(samples, temperature, None)
         paths = self._paths(
-            horizon, series, series_id, samples, temperature, seed, jit_compile, cached, future
+            horizon,
+            series,
+            series_id,
+            samples,
+            temperature,
+            seed,
+            jit_compile,
+            cached,
+            future,
+            lower=lower,
+            centred=centred,
         )
         return self._one_or_all(paths, series_id)
 
@@ -186,6 +220,8 @@ class ForecastingMixin(SeriesSelectionMixin):
         cached: bool | None = None,
         series_id: str | None = None,
         future: pd.DataFrame | dict | None = None,
+        lower: float | str | None = "auto",
+        centred: bool = True,
     ) -> np.ndarray | dict[str, np.ndarray]:
         """Draws sampled trajectories: each step samples a value and feeds it back.
 
@@ -200,8 +236,10 @@ class ForecastingMixin(SeriesSelectionMixin):
             temperature: multiplies the sampled noise: 1 the fitted spread,
                 below 1 sharper, above 1 wider; 0 gives the point path every time.
             seed: the same seed gives the same trajectories.
-            series, jit_compile, cached, future: as `forecast`.
+            series, jit_compile, cached, future, lower: as `forecast`.
             series_id: the series (of a many-series forecaster) to sample.
+            centred: as `trajectories` (the point path is rolled out beside the
+                samples to centre them on).
 
         Returns:
             `(samples, horizon)` in levels (fewer steps when a path ran away; see
@@ -225,9 +263,10 @@ class ForecastingMixin(SeriesSelectionMixin):
             jit_compile,
             cached,
             future,
-            point=False,
+            lower=lower,
+            centred=centred,
         )
-        return self._one_or_all({sid: p for sid, (_, p) in paths.items()}, series_id)
+        return self._one_or_all({sid: p[1:] for sid, (_, p) in paths.items()}, series_id)
 
     def stream(
         self, series: Series | Panel | None = None, series_id: str | None = None
@@ -278,15 +317,20 @@ class ForecastingMixin(SeriesSelectionMixin):
         jit_compile,
         cached,
         future=None,
-        point=True,
+        lower="auto",
+        centred=True,
     ) -> dict[str, tuple[pd.Index, np.ndarray]]:
-        """`{id: (future index, (draws, horizon) levels)}`: every series in one rollout batch.
+        """`{id: (future index, (1 + samples, horizon) levels)}`: every series in one batch.
 
-        Row 0 of each series' paths is the point path when `point`; the
-        `samples` rows after it are sampled, the noise of all series drawn at once.
+        Row 0 of each series' paths is the point path; the `samples` rows after
+        it are sampled (the noise of all series drawn at once) and, when
+        `centred`, moved to centre on it; then every row is held at or above
+        the series' floor (`lower`).
         """
         check_horizon(horizon)
-        observed = self._observed(series, series_id)
+        observed = self._observed(series, series_id)  # checks that the model is fitted
+        floors = self._floors(lower)
+        self._say_if_beyond_history(horizon, observed)
         if self.data_["features"] and horizon > 1:
             logger.warning(
                 "features %s have no forecast of their own; held at their last values",
@@ -312,14 +356,14 @@ class ForecastingMixin(SeriesSelectionMixin):
                 known = known[: len(levels) + 1]
             scaled = encode(self.transform_, self.scalers_[sid], levels, known)  # (rows - 1, ch)
             windows.append(last_window(scaled, self.window_))
-        count, draws = len(observed), int(point) + samples
+        count, draws = len(observed), 1 + samples
         batch = np.repeat(np.stack(windows), draws, axis=0)  # (series * draws, window, channels)
         # (series * draws, horizon, k) known values of the steps, or None
         stepwise = np.repeat(np.stack(futures), draws, axis=0) if futures else None
         noise = np.zeros((count, draws, horizon), np.float32)
         if samples:
             drawn = self._noise(samples * count, horizon, temperature, seed)
-            noise[:, int(point) :] = drawn.reshape(count, samples, horizon)
+            noise[:, 1:] = drawn.reshape(count, samples, horizon)
         scaled = compiled_rollout(
             self.model_,
             batch,
@@ -342,8 +386,33 @@ class ForecastingMixin(SeriesSelectionMixin):
             keep = guard(scaled[k], path, bound, label=label)
             index = future_index(frame.index[-1], self._freq(sid), horizon)[:keep]
             index.name = frame.index.name
-            paths[sid] = (index, path[:, :keep])
+            path = centre_on_point(path[:, :keep]) if centred else path[:, :keep]
+            if floors.get(sid) is not None:
+                path = np.maximum(path, floors[sid])
+            paths[sid] = (index, path)
         return paths
+
+    def _say_if_beyond_history(self, horizon: int, observed: dict) -> None:
+        """Warns when the horizon is longer than the history (500 steps after 100 years)."""
+        fitted = self.data_.get("rows", 0)
+        for sid, (levels, _) in observed.items():
+            rows = max(len(levels), fitted.get(sid, 0) if isinstance(fitted, dict) else fitted)
+            if horizon > rows:
+                label = f"series {sid!r}: " if self.many_series else ""
+                logger.warning(
+                    "%sa %d-step forecast from %d rows of history reaches %.1f× further ahead "
+                    "than the data goes back: read it as a scenario, not a forecast",
+                    label,
+                    horizon,
+                    rows,
+                    horizon / rows,
+                )
+                return
+
+    def _floors(self, lower) -> dict[str, float | None]:
+        """Each series' floor: `lower`, or for `"auto"` what the fit detected (see `forecast`)."""
+        detected = self.data_.get("lower") or {}  # runs before the floor: none
+        return {sid: resolve_lower(lower, detected.get(sid)) for sid in self.scalers_}
 
     def _noise(self, samples: int, horizon: int, temperature: float, seed: int | None):
         source = noise_source(self.model_)

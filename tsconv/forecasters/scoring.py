@@ -15,7 +15,7 @@ import pandas as pd
 
 from tsconv.data.panel import Panel
 from tsconv.data.series import describe_span
-from tsconv.metrics import point_errors
+from tsconv.metrics import diebold_mariano, point_errors
 from tsconv.preprocessing import transforms
 from tsconv.preprocessing.preparation import Prepared
 from tsconv.preprocessing.stacked_windows import part_starts
@@ -75,6 +75,9 @@ def score_one_step(
             when = panel.series[sid].index[1:][w.target_rows]  # transformed row j is level row j+1
             model_errors, naive_errors = point_errors(truth, predicted), point_errors(truth, naive)
             per_series[sid] = {"windows": len(w), "model": model_errors, "naive": naive_errors}
+            if not panel.many:  # how sure "beats naive" is: absolute errors, window by window
+                stat, p = diebold_mariano(np.abs(truth - predicted), np.abs(truth - naive))
+                per_series[sid]["vs_naive"] = {"statistic": stat, "p_value": p}
             m = (seasons or {}).get(sid)
             if m and len(w) and int(w.target_rows.min()) >= m:
                 # Level row j + 1 is the target; the level m steps before it is row j + 1 - m.

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def plot_training_curves(history: pd.DataFrame, path: str | os.PathLike) -> None:
@@ -30,6 +31,8 @@ def plot_training_curves(history: pd.DataFrame, path: str | os.PathLike) -> None
             start = int(np.flatnonzero(history["stage"].to_numpy() != history["stage"].iloc[0])[0])
             ax.axvline(start + 0.5, color="grey", linewidth=1, label="fine-tuning starts")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 1.5
+        ax.set_ylabel(metric)
         ax.set_title(metric)
         ax.legend()
     fig.savefig(path, dpi=100)

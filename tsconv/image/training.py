@@ -39,7 +39,7 @@ class ImageFitReport:
             f"model: {c['model']}, {m['parameters']:,} parameters ({m['trainable_parameters']:,} "
             f"trained), {len(c['class_names'])} classes, images {c['image_size'][0]}×"
             f"{c['image_size'][1]} {c['color_mode']}",
-            f"trained {m['epochs_run']} epoch(s) in {m['seconds']:.1f}s on {t['images']} images "
+            f"trained {self._epochs()} in {m['seconds']:.1f}s on {t['images']} images "
             f"({'augmented' if c['augmented'] else 'not augmented'}); validated on {v['images']}",
             f"validation top-1 accuracy {v['top1']:.3f} (training {t['top1']:.3f}, gap "
             f"{t['top1'] - v['top1']:+.3f}); always guessing the commonest class: "
@@ -49,6 +49,21 @@ class ImageFitReport:
             lines.append(f"validation top-5 accuracy {v['top5']:.3f}")
         lines.append(f"files: curves.png, confusion.png, metrics.json in {self.run_dir}")
         return "\n".join(lines)
+
+    def _epochs(self) -> str:
+        """`12 of at most 30 epochs`, or per stage for a transfer: `5 of at most 5 epochs
+        of the new head, then 3 of at most 10 of fine-tuning` (each stage stops early
+        on its own, so the total is not `--epochs`)."""
+        c, m = self.config, self.metrics
+        stages = m.get("epochs_by_stage") or {"train": m["epochs_run"]}  # older runs
+        cap = c.get("training", {}).get("epochs", "?")
+        if "head" not in stages:
+            return f"{m['epochs_run']} of at most {cap} epochs"
+        text = f"{stages['head']} of at most {cap} epochs of the new head"
+        if stages.get("fine-tune"):
+            most = c.get("base", {}).get("fine_tune_epochs", "?")
+            text += f", then {stages['fine-tune']} of at most {most} of fine-tuning"
+        return text
 
     def to_json(self) -> dict:
         return {"run": str(self.run_dir), "config": self.config, "metrics": self.metrics}
@@ -173,6 +188,10 @@ def publish_image_run(
         "parameters": int(model.count_params()),
         "trainable_parameters": int(sum(np.prod(w.shape) for w in model.trainable_weights)),
         "epochs_run": len(history),
+        # per stage ("train"; "head" then "fine-tune" for a transfer): what each ran
+        "epochs_by_stage": {
+            str(k): int(v) for k, v in history["stage"].value_counts(sort=False).items()
+        },
         "seconds": round(seconds, 2),
     }
     config = image_run_config(

@@ -26,6 +26,7 @@ from tsconv.data.reading import CSVFormat
 from tsconv.data.series import describe_span
 from tsconv.errors import InputError
 from tsconv.files import write_atomically
+from tsconv.metrics import column_format, diebold_mariano
 from tsconv.plots import plot_backtest
 from tsconv.preprocessing.window_choice import check_window_option
 
@@ -38,13 +39,15 @@ logger = logging.getLogger(__name__)
 SHOWN = (
     ("mase", "MASE", "{:.3f}"),
     ("smape", "sMAPE %", "{:.2f}"),
-    ("mae", "MAE", "{:.4g}"),
-    ("rmse", "RMSE", "{:.4g}"),
-    ("crps", "CRPS", "{:.4g}"),
+    ("mae", "MAE", None),  # None: in the data's units, decimals to suit the column
+    ("rmse", "RMSE", None),
+    ("crps", "CRPS", None),
     ("coverage", "cover 90%", "{:.2f}"),
 )
 # Series listed in a many-series backtest's per-series table.
 LISTED_SERIES = 12
+# A model is said to beat the best reference surely below this paired p-value.
+SURE = 0.05
 # Series whose seasons the summary names (the JSON has all).
 SEASONS_SHOWN = 3
 
@@ -97,7 +100,11 @@ class BacktestReport:
             "origin",
             *self._seasons(),
         ]
-        shown = [(m, h, f) for m, h, f in SHOWN if (m, "mean") in table.columns]
+        shown = [
+            (m, h, f if f else column_format(table[(m, "mean")]))
+            for m, h, f in SHOWN
+            if (m, "mean") in table.columns
+        ]
         cells = [["rank", "model", *[h for _, h, _ in shown], "MASE/naive", "seconds"]]
         for rank, (model, row) in enumerate(table.iterrows(), start=1):
             cells.append(
@@ -150,20 +157,46 @@ class BacktestReport:
         return lines
 
     def _verdicts(self, table) -> list[str]:
-        if "naive" not in table.index:
+        """Each tsconv model against the best reference in the table (naive, seasonal naive
+        or drift, whichever has the lowest MASE), with how many folds it won and how sure.
+
+        Sure means a paired test of the folds' MASE (for many series, of each series
+        and fold; `tsconv.metrics.diebold_mariano` at lag 0) below p = 0.05.
+        """
+        references = [m for m in CLASSICAL if m in table.index]
+        if not references:
             return []
+        best = min(references, key=lambda m: table.loc[m, ("mase", "mean")])
+        name = {"naive": "the naive forecast (tomorrow = today)"}.get(best, best)
+        scores, keys = self.result.scores, ["fold"]
+        if self.result.id_column is not None:
+            keys.append(self.result.id_column)
+        wide = scores.pivot_table(index=keys, columns="model", values="mase")
         lines = []
         for model, row in table.iterrows():
             if model in CLASSICAL:
                 continue
-            ratio = row[("mase/naive", "")]
-            if ratio < 0.995:
-                verdict = f"beats the naive forecast by {100 * (1 - ratio):.1f}%"
-            elif ratio <= 1.005:
-                verdict = "ties with the naive forecast"
+            ratio = row[("mase", "mean")] / table.loc[best, ("mase", "mean")]
+            pairs = wide[[model, best]].dropna()
+            won = int((pairs[model] < pairs[best]).sum())
+            _, p = diebold_mariano(pairs[model].to_numpy(), pairs[best].to_numpy())
+            units = "folds" if self.result.id_column is None else "series × folds"
+            record = f"better in {won} of {len(pairs)} {units}" + (
+                f", paired p = {p:.2g}" if p == p else ""
+            )
+            if 0.995 <= ratio <= 1.005:
+                verdict = f"ties with {name}"
+            elif ratio < 1:
+                verdict = f"beats {name} by {100 * (1 - ratio):.1f}% ({record})"
+                if not p < SURE:
+                    verdict += ", but not surely: over so few it can be chance"
             else:
-                verdict = f"is {100 * (ratio - 1):.1f}% worse than the naive forecast"
-            lines.append(f"{model}: MASE {ratio:.3f} × naive: it {verdict} (tomorrow = today).")
+                verdict = f"is {100 * (ratio - 1):.1f}% worse than {name} ({record})"
+            naive = row[("mase/naive", "")]
+            also = f"; {naive:.3f}× naive" if best != "naive" and naive == naive else ""
+            lines.append(
+                f"{model}: MASE {ratio:.3f} × {best}, the best reference: it {verdict}{also}."
+            )
         return lines
 
     def to_json(self) -> dict:

@@ -21,7 +21,7 @@ from tsconv.data.panel import load_series_or_panel
 from tsconv.data.reading import CSVFormat
 from tsconv.errors import InputError, TsconvError
 from tsconv.json_values import plain
-from tsconv.metrics import mae_ratio
+from tsconv.metrics import column_format, mae_ratio
 from tsconv.preprocessing.window_choice import check_window_option
 from tsconv.runs.unfinished import finish_fit, start_fit
 
@@ -139,21 +139,13 @@ def _errors(metrics: dict) -> list[str]:
         if "seasonal_naive" in m:
             rows["seasonal_naive"] = f"seasonal naive ({m['season']})"
         width = max(len(label) for label in rows.values())
+        fmt = column_format([m[who][k] for who in rows for k in ("mae", "rmse")])
         lines.append(f"  {'':{width}} {'MAE':>10} {'RMSE':>10} {'MAPE':>8}")
         for who, label in rows.items():
             e = m[who]
-            lines.append(f"  {label:{width}} {e['mae']:10.4g} {e['rmse']:10.4g} {e['mape']:7.3f}%")
-    ratio = mae_ratio(metrics)
-    if ratio < 0.995:
-        verdict = "beats"
-    elif ratio <= 1.005:
-        verdict = "ties with"
-    else:
-        verdict = "does not beat"
-    lines.append(
-        f"test MAE model/naive = {ratio:.3f}: the model {verdict} "
-        "the naive forecast (tomorrow = today)."
-    )
+            mae, rmse = fmt.format(e["mae"]), fmt.format(e["rmse"])
+            lines.append(f"  {label:{width}} {mae:>10} {rmse:>10} {e['mape']:7.3f}%")
+    lines.append(naive_verdict(metrics["test"]))
     test = metrics["test"]
     if "seasonal_naive" in test and test["seasonal_naive"]["mae"] > 0:
         seasonal = test["model"]["mae"] / test["seasonal_naive"]["mae"]
@@ -162,6 +154,54 @@ def _errors(metrics: dict) -> list[str]:
             "steps before)."
         )
     return lines
+
+
+# A gap to the naive forecast is called sure below this Diebold–Mariano p-value.
+SURE = 0.05
+
+
+def naive_verdict(test: dict) -> str:
+    """One sentence: the test MAE against naive, and how sure the difference is.
+
+    "Beats" needs a test MAE 0.5 % below naive and a Diebold–Mariano p-value
+    under `SURE` over the test windows; a lower MAE that could be chance (few
+    windows, a small gap) is said to be "ahead, but not surely", and a lower
+    MAE with a higher RMSE is said too.
+
+    Example:
+    >>> text = naive_verdict({"windows": 14, "model": {"mae": 0.9, "rmse": 1.2},
+    ...     "naive": {"mae": 1.0, "rmse": 1.1}, "vs_naive": {"p_value": 0.41}})
+    >>> text[:66]
+    'test MAE model/naive = 0.900 over 14 windows: ahead of the naive f'
+    >>> "but not surely (Diebold–Mariano p = 0.41" in text, "RMSE is higher" in text
+    (True, True)
+    """
+    ratio = test["model"]["mae"] / max(test["naive"]["mae"], 1e-300)
+    p = test.get("vs_naive", {}).get("p_value")  # runs before it: no test
+    sure = p is not None and p == p and p < SURE
+    odds = "" if p is None or p != p else f"Diebold–Mariano p = {p:.2g}"
+    naive = "the naive forecast (tomorrow = today)"
+    head = f"test MAE model/naive = {ratio:.3f} over {test['windows']:,} windows: "
+    if 0.995 <= ratio <= 1.005:
+        text = f"the model ties with {naive}"
+    elif ratio < 0.995 and (sure or not odds):
+        text = f"the model beats {naive}" + (f" ({odds})" if odds else "")
+    elif ratio < 0.995:
+        text = (
+            f"ahead of {naive}, but not surely ({odds}: a gap this size over "
+            f"{test['windows']:,} windows can be chance)"
+        )
+    elif sure:
+        text = f"the model is worse than {naive} ({odds})"
+    else:
+        text = f"the model does not beat {naive}" + (f" ({odds})" if odds else "")
+    model_rmse, naive_rmse = test["model"]["rmse"], test["naive"]["rmse"]
+    if ratio < 0.995 and model_rmse > naive_rmse:
+        text += (
+            f"; and its RMSE is higher ({model_rmse:.4g} against {naive_rmse:.4g}): fewer small "
+            "errors, more large ones"
+        )
+    return head + text + "."
 
 
 def _per_series_errors(metrics: dict) -> list[str]:
@@ -188,12 +228,12 @@ def _per_series_errors(metrics: dict) -> list[str]:
             lines.append("  …")
             continue
         m = per_series[sid]
-        line = (
-            f"  {sid[:16]:16} {m['model']['mae']:12.4g} {m['naive']['mae']:12.4g} "
-            f"{ratios[sid]:7.3f}"
-        )
+        # One precision per row: series differ in scale; a row's errors are the ones compared.
+        fmt = column_format([m[w]["mae"] for w in ("model", "naive", "seasonal_naive") if w in m])
+        model, naive = fmt.format(m["model"]["mae"]), fmt.format(m["naive"]["mae"])
+        line = f"  {sid[:16]:16} {model:>12} {naive:>12} {ratios[sid]:7.3f}"
         if sid in seasonal:
-            line += f" {m['seasonal_naive']['mae']:20.4g} ({m['season']:>5})"
+            line += f" {fmt.format(m['seasonal_naive']['mae']):>20} ({m['season']:>5})"
         lines.append(line)
     s = test["summary"]
     lines.append(

@@ -8,23 +8,27 @@ one panel per series (the first few, with a note, for many).
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tsconv.arguments import check_horizon
-from tsconv.data.panel import load_panel_csv
-from tsconv.data.series import load_csv
+from tsconv.data.panel import Panel, as_panel, load_panel_csv
+from tsconv.data.series import Series, load_csv
 from tsconv.errors import InputError
 from tsconv.files import write_atomically
 from tsconv.forecasters.forecaster import Forecaster
 from tsconv.json_values import plain, table_records
 from tsconv.plots import plot_forecast
-from tsconv.rollout.sampling import check_sampling, resolve_samples
+from tsconv.rollout.sampling import check_sampling, resolve_lower, resolve_samples
 from tsconv.runs import kinds, run_dir
+
+logger = logging.getLogger(__name__)
 
 # Trajectories drawn when quantiles are asked for without a sample count.
 # Rows of a long (many-series) forecast shown in the summary.
@@ -91,6 +95,7 @@ def forecast_run(
     quantiles: list[float] | None = None,
     temperature: float = 1.0,
     seed: int | None = None,
+    lower: float | str | None = "auto",
 ) -> ForecastReport:
     """Forecasts `horizon` steps with a saved run and writes them to `out`.
 
@@ -113,6 +118,8 @@ def forecast_run(
             default 200 when `quantiles` are given, else none.
         quantiles: quantiles to add as columns; default 0.05, 0.5, 0.95 with `samples`.
         temperature, seed: as `Forecaster.sample_paths`.
+        lower: the floor of the forecast and its quantiles (see `Forecaster.forecast`):
+            a number, `"none"`, or `"auto"` (0 for a series that reached 0).
 
     Returns:
         A `ForecastReport`.
@@ -128,6 +135,7 @@ def forecast_run(
     check_horizon(horizon)  # before loading the run, so bad options fail fast
     samples = resolve_samples(samples, quantiles)
     check_sampling(samples, temperature, quantiles)
+    resolve_lower(lower, None)  # a bad --lower fails before the run is loaded
     if out is not None and Path(out).is_dir():
         raise InputError(f"--out {out} is a folder; give a file name such as forecast.csv.")
     started = time.perf_counter()
@@ -136,6 +144,8 @@ def forecast_run(
     kinds.require(kind, kinds.FORECASTER.family, path)
     forecaster: Forecaster = kind.read(path)
     data = None if input_path is None else read_like_the_run(forecaster, input_path, fill)
+    if data is not None:
+        check_like_the_run(forecaster, data)
     future = None if future_path is None else read_future(forecaster, future_path)
     # One forecast per process: compile time dominates, so no XLA (it compiles 1-3 s
     # slower; benchmarks/rollout_speed.py). For one path, recomputing the window traces
@@ -151,6 +161,7 @@ def forecast_run(
         jit_compile=False,
         cached=None if samples else False,
         future=future,
+        lower=lower,
     )
     many = forecaster.many_series
     out_path = None
@@ -192,6 +203,58 @@ def read_like_the_run(forecaster: Forecaster, path: str | os.PathLike, fill: str
         time_column=data["time_column"],
         fill=fill,
     )
+
+
+# An --input whose recent level differs from the run's by more than this factor is said
+# (and refused for a run in levels, whose scaler would put it far outside anything seen).
+LEVEL_RATIO = 10.0
+
+
+def check_like_the_run(forecaster: Forecaster, data: Series | Panel) -> None:
+    """Refuses an `--input` at another frequency; says (or refuses) a level far from the run's.
+
+    A file at another frequency used to roll out at the run's, skipping dates;
+    a level 40× off went through silently. The level is the median absolute
+    target over the input's last `window` rows against the run's last rows.
+
+    Raises:
+        InputError: for another frequency, or a level more than `LEVEL_RATIO`×
+            off for a run modelled in levels (`transform="none"`).
+    """
+    freqs, window = forecaster.data_["freq"], forecaster.window_
+    for sid, series in as_panel(data).series.items():
+        if sid not in forecaster.scalers_:
+            continue  # not a series of the run: refused where the rows are chosen
+        expected = freqs.get(sid) if isinstance(freqs, dict) else freqs
+        label = f"series {sid!r} of --input" if forecaster.many_series else "--input"
+        if series.freq != expected:
+            raise InputError(
+                f"{label} has frequency {series.freq or 'step numbers'} but the run was fitted "
+                f"on {expected or 'step numbers'}; give rows at the run's frequency, or fit a "
+                "run on this file."
+            )
+        seen = forecaster.context_
+        if forecaster.many_series:
+            seen = seen[seen[forecaster.data_["id_column"]].astype(str) == sid]
+        before = float(np.median(np.abs(seen[forecaster.data_["target"]].to_numpy())))
+        now = float(np.median(np.abs(series.values[-window:, 0])))
+        if before == 0 or now == 0:
+            continue
+        ratio = now / before
+        if 1 / LEVEL_RATIO <= ratio <= LEVEL_RATIO:
+            continue
+        message = (
+            f"{label} is at a level {ratio:.3g}× the run's (median {now:,.4g} over its last "
+            f"{window} rows, against {before:,.4g})"
+        )
+        if forecaster.transform_ == "none":
+            raise InputError(
+                f"{message}; the run models levels, so this is far outside what it learned. "
+                "Is it another series or unit? Fit a run on this file."
+            )
+        logger.warning(
+            "%s; the run models %s, so it may still hold", message, forecaster.transform_
+        )
 
 
 def read_future(forecaster: Forecaster, path: str | os.PathLike) -> pd.DataFrame | dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -244,13 +244,19 @@ class ImagePredictionReport:
     """Predictions of an image run for some files: one row per file."""
 
     run_dir: Path
-    table: pd.DataFrame  # file, class, probability, top
+    table: pd.DataFrame  # file, class, probability, top (as text)
+    ranked: list[list[dict]] = field(default_factory=list)  # per file: {class, probability}
 
     def summary(self) -> str:
         return self.table.to_string(index=False)
 
     def to_json(self) -> dict:
-        return {"run": str(self.run_dir), "predictions": self.table.to_dict(orient="records")}
+        """Each file's class and probability, and its top classes as a list of
+        `{"class", "probability"}` (not the text of the table's `top` column)."""
+        records = self.table.drop(columns="top").to_dict(orient="records")
+        for record, ranked in zip(records, self.ranked, strict=False):
+            record["top"] = ranked
+        return {"run": str(self.run_dir), "predictions": records}
 
 
 def predict_images(
@@ -299,7 +305,7 @@ def predict_images(
     probabilities = np.concatenate(chunks)  # (files, classes)
     names = config["class_names"]
     order = np.argsort(-probabilities, axis=1, kind="stable")[:, :top]
-    rows = []
+    rows, ranked = [], []
     for file, p, best in zip(files, probabilities, order, strict=True):
         rows.append(
             {
@@ -309,4 +315,5 @@ def predict_images(
                 "top": ", ".join(f"{names[k]} {p[k]:.3f}" for k in best),
             }
         )
-    return ImagePredictionReport(path, pd.DataFrame(rows))
+        ranked.append([{"class": names[k], "probability": round(float(p[k]), 4)} for k in best])
+    return ImagePredictionReport(path, pd.DataFrame(rows), ranked)

@@ -68,8 +68,11 @@ def plot_run(
 
     predictions = read_predictions(path, config)
     id_column = config["data"].get("id_column") if kind.many_series else None
+    name = str(config["data"].get("target", "value"))
     target = folder / f"{path.name}-fit.png"
     write_atomically(
-        target, lambda tmp: plot_fit(history, predictions, tmp, id_column=id_column), ".png"
+        target,
+        lambda tmp: plot_fit(history, predictions, tmp, id_column=id_column, target=name),
+        ".png",
     )
     return [target]

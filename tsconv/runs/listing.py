@@ -19,7 +19,18 @@ import pandas as pd
 from tsconv.errors import InputError, RunError
 from tsconv.runs import kinds, run_dir
 
-COLUMNS = ["run", "latest", "kind", "model", "window", "target", "created", "score", "status"]
+COLUMNS = [
+    "run",
+    "latest",
+    "kind",
+    "model",
+    "window",
+    "target",
+    "data",
+    "created",
+    "score",
+    "status",
+]
 
 
 def list_runs(runs_dir: str | os.PathLike = "runs") -> pd.DataFrame:
@@ -81,9 +92,17 @@ def _row(folder: Path, latest: Path | None) -> dict:
         model=config.get("model"),
         window=config.get("window"),
         target=config.get("data", {}).get("target"),
+        data=_data_name(config),
         score=score(config, metrics),
     )
     return row
+
+
+def _data_name(config: dict) -> str | None:
+    """The file (or image folder) a run was fitted on, by its name: `msft.csv`."""
+    data = config.get("data")
+    source = (data.get("source") or data.get("directory")) if isinstance(data, dict) else None
+    return (Path(str(source)).name or None) if source else None
 
 
 def score(config: dict, metrics: dict) -> float | None:
