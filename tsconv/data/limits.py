@@ -7,6 +7,9 @@ with an environment variable, or per call where the loader takes it:
 - `TSCONV_MAX_CSV_ROWS`: data rows of a CSV file [default 50 million].
 - `TSCONV_MAX_IMAGE_PIXELS`: width × height of one image [default 50 million,
   below Pillow's own decompression-bomb limit of about 179 million].
+- `TSCONV_MAX_MODEL_BYTES`: a model file, its weights (as stored and as their
+  datasets declare) and the 4 bytes per parameter its config implies [default
+  512 MiB; tsconv's largest, a transfer run on ResNet50, is about 100 MiB].
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ DEFAULTS = {
     "TSCONV_MAX_CSV_BYTES": 2 << 30,
     "TSCONV_MAX_CSV_ROWS": 50_000_000,
     "TSCONV_MAX_IMAGE_PIXELS": 50_000_000,
+    "TSCONV_MAX_MODEL_BYTES": 512 << 20,
 }
 
 

@@ -72,7 +72,12 @@ def resolve_base(base, weights, directory, image_size, layer: str | None = None)
         loaded = runs.load_model(source)
         logger.info("base: run %s (%s)", source, config.get("model"))
     elif source.is_file():
-        loaded = load_keras_archive(source)  # allowlist, then safe_mode=True
+        if source.suffix != ".keras":  # Keras would pick its legacy HDF5 reader for .h5
+            raise InputError(
+                f"base {source} is not a .keras archive; give a model saved with "
+                "model.save('base.keras'), an image run folder, or an application name."
+            )
+        loaded = load_keras_archive(source)  # bytes read once, allowlist, then safe_mode=True
     else:
         raise InputError(
             f"base {str(base)!r} is neither a .keras file, an image run, nor one of "

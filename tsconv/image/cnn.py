@@ -53,6 +53,30 @@ class CNNClassifier(keras.Model):
     (4, 10)
     """
 
+    @classmethod
+    def estimated_parameters(cls, config: dict) -> int:
+        """The parameters `cls(**config)` builds, without building it (`tsconv.runs.model_size`).
+
+        Example:
+        >>> CNNClassifier.estimated_parameters({"image_shape": [28, 28, 1], "num_classes": 10})
+        467818
+        """
+        height, width, channels = config["image_shape"]
+        k, norm = config.get("kernel_size", 3), config.get("batch_normalization", False)
+        pool = config.get("pool_size", 2)
+        total = 0
+        for width_ in config.get("filters", (32, 64)):
+            for _ in range(config.get("convs_per_block", 2)):
+                total += k * k * channels * width_ + (4 * width_ if norm else width_)
+                channels = width_
+            if pool is not None:
+                height, width = height // pool, width // pool
+        features = channels if config.get("global_pooling") else height * width * channels
+        for units in (*config.get("dense_units", (128,)), config["num_classes"]):
+            total += features * units + units
+            features = units
+        return total
+
     def __init__(
         self,
         image_shape: Sequence[int],

@@ -62,6 +62,17 @@ class DistributionHead(keras.layers.Layer):
         return config
 
 
+def head_parameters(inputs: int, distribution: str, output_steps: int) -> int:
+    """The parameters of `make_head(distribution, output_steps)` on `inputs` features.
+
+    Example:
+    >>> head_parameters(32, "point", 30), head_parameters(32, "gaussian", 1)
+    (990, 66)
+    """
+    outputs = output_steps if distribution == "point" else 2  # loc and scale
+    return inputs * outputs + outputs
+
+
 def make_head(distribution: str, output_steps: int = 1) -> keras.layers.Layer:
     """The layer named `"head"` of a forecaster: `Dense(output_steps)` or a `DistributionHead`.
 

@@ -108,6 +108,11 @@ class _RuleForecaster(ForecasterModel, keras.Model):
     rule = "naive"
     needs_scaler = True
 
+    @classmethod
+    def estimated_parameters(cls, config: dict) -> int:
+        """A rule has no weights (`tsconv.runs.model_size`)."""
+        return 0
+
     def __init__(
         self,
         window: int,
@@ -210,6 +215,16 @@ class LinearForecaster(ForecasterModel, keras.Model):
     """
 
     fits_closed_form = True
+
+    @classmethod
+    def estimated_parameters(cls, config: dict) -> int:
+        """The parameters `cls(**config)` builds, without building it (`tsconv.runs.model_size`).
+
+        Example:
+        >>> LinearForecaster.estimated_parameters({"window": 100, "num_features": 2})
+        201
+        """
+        return config["window"] * config.get("num_features", 1) + 1
 
     def __init__(self, window: int, num_features: int = 1, ridge: float = 1e-3, **kwargs):
         check_positive_int("window", window)

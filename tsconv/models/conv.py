@@ -7,7 +7,7 @@ from keras import ops
 
 from tsconv.arguments import check_bool, check_positive_int, check_rate
 from tsconv.layers.conv_step import conv_queue, conv_step
-from tsconv.layers.distribution_head import make_head
+from tsconv.layers.distribution_head import head_parameters, make_head
 from tsconv.layers.instance_norm import WindowDenormalization, WindowNormalization
 from tsconv.models.base import ForecasterModel
 
@@ -117,6 +117,23 @@ class CausalConvForecaster(ForecasterModel, keras.Model):
     # Every step's forecast can be streamed exactly (see `stream_step`).
     supports_cache = True
     supports_direct = True
+
+    @classmethod
+    def estimated_parameters(cls, config: dict) -> int:
+        """The parameters `cls(**config)` builds, without building it (`tsconv.runs.model_size`).
+
+        Example:
+        >>> CausalConvForecaster.estimated_parameters({"window": 100, "num_features": 1})
+        6433
+        """
+        f, k = config.get("filters", 32), config.get("kernel_size", 3)
+        channels, total = config.get("num_features", 1), 0
+        for _ in range(config.get("num_layers", 2)):
+            total += k * channels * f + f
+            channels = f
+        return total + head_parameters(
+            config["window"] * f, config.get("distribution", "point"), config.get("output_steps", 1)
+        )
 
     @property
     def receptive_field(self) -> int:

@@ -7,7 +7,7 @@ import logging
 import keras
 
 from tsconv.arguments import check_bool, check_positive_int, check_rate
-from tsconv.layers.distribution_head import make_head
+from tsconv.layers.distribution_head import head_parameters, make_head
 from tsconv.layers.instance_norm import WindowDenormalization, WindowNormalization
 from tsconv.layers.last_step import LastStep
 from tsconv.layers.tcn import TCNBlock
@@ -195,6 +195,28 @@ class TCNForecaster(ForecasterModel, keras.Model):
                 self.receptive_field,
                 window,
             )
+
+    @classmethod
+    def estimated_parameters(cls, config: dict) -> int:
+        """The parameters `cls(**config)` builds, without building it (`tsconv.runs.model_size`).
+
+        Example:
+        >>> TCNForecaster.estimated_parameters({"window": 100, "num_features": 1})
+        28801
+        """
+        f, k = config.get("filters", 32), config.get("kernel_size", 3)
+        stacks = config.get("stacks", 1)
+        dilations = config.get("dilations") or default_dilations(config["window"], k, stacks)
+        norm = {"layer": 2, "batch": 4}.get(config.get("normalization", "layer"), 0) * f
+        channels, total = config.get("num_features", 1), 0
+        for _ in range(stacks * len(dilations)):
+            total += (k * channels * f + f) + (k * f * f + f) + 2 * norm
+            if channels != f:
+                total += channels * f + f  # the 1x1 skip convolution
+            channels = f
+        return total + head_parameters(
+            f, config.get("distribution", "point"), config.get("output_steps", 1)
+        )
 
     @property
     def receptive_field(self) -> int:

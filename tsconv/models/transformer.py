@@ -6,7 +6,7 @@ import keras
 
 from tsconv.arguments import check_bool, check_choice, check_positive_int, check_rate
 from tsconv.layers.attention import SinusoidalPositionEncoding
-from tsconv.layers.distribution_head import make_head
+from tsconv.layers.distribution_head import head_parameters, make_head
 from tsconv.layers.instance_norm import WindowDenormalization, WindowNormalization
 from tsconv.layers.last_step import LastStep
 from tsconv.layers.transformer import TransformerBlock
@@ -183,6 +183,30 @@ class TransformerForecaster(ForecasterModel, keras.Model):
             )
             x = block(x)  # (batch, window, model_dim)
         return weights
+
+    @classmethod
+    def estimated_parameters(cls, config: dict) -> int:
+        """The parameters `cls(**config)` builds, without building it (`tsconv.runs.model_size`).
+
+        Example:
+        >>> TransformerForecaster.estimated_parameters({"window": 100, "num_features": 1})
+        17249
+        """
+        d, mlp = config.get("model_dim", 32), config.get("mlp_dim", 64)
+        block = (
+            2 * (2 * d)  # attention_norm, mlp_norm
+            + (d * 3 * d + 3 * d)
+            + (d * d + d)  # qkv and output (heads × key_dim = d)
+            + (d * mlp + mlp)
+            + (mlp * d + d)  # mlp_hidden, mlp_output
+        )
+        projection = config.get("num_features", 1) * d + d
+        return (
+            projection
+            + config.get("num_layers", 2) * block
+            + 2 * d  # final_norm
+            + head_parameters(d, config.get("distribution", "point"), config.get("output_steps", 1))
+        )
 
     @property
     def receptive_field(self) -> int:

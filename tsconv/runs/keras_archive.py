@@ -16,20 +16,35 @@ We load the archive rather than rebuilding models from tsconv's JSON and
 loading weights only because image runs hold functional graphs (transfer
 heads on `keras.applications` bases) that tsconv's JSON does not describe;
 the allowlist gives the same guarantee — no code named by the file runs.
+
+The bytes checked are the bytes loaded: the file is read once (a regular
+file, within `TSCONV_MAX_MODEL_BYTES`), its SHA-256 compared with the run's
+manifest, checked, and Keras is handed a private copy of exactly those bytes
+named `model.keras` — so neither a file swapped between check and load nor a
+name ending `.h5` (Keras's legacy reader, which a zip/HDF5 polyglot fools)
+reaches Keras. Sizes are capped before anything is built: the archive, its
+weights member, the datasets the weights file declares, and the parameters
+its config implies (`tsconv.runs.model_size`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import io
 import json
 import os
+import stat
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import keras
 
+from tsconv.data.limits import limit
 from tsconv.errors import RunError
+from tsconv.runs.model_size import declared_weight_bytes, estimated_parameters
 
 ZIP_MAGIC = b"PK\x03\x04"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -73,55 +88,140 @@ def _allowed_bases() -> tuple[type, ...]:
     )
 
 
-def check_keras_archive(path: str | os.PathLike) -> None:
-    """Refuses a `.keras` file unless it holds only what tsconv writes.
+def read_archive(path: str | os.PathLike, sha256: str | None = None) -> bytes:
+    """The bytes of a model file, read once: a regular file within the size cap.
+
+    Args:
+        path: the file.
+        sha256: the digest the run's manifest records, or None.
+
+    Raises:
+        RunError: for a missing file, one that is not a regular file (a FIFO
+            would hang), one over `TSCONV_MAX_MODEL_BYTES`, or bytes that do
+            not match `sha256`.
+    """
+    path = Path(path)
+    cap = limit("TSCONV_MAX_MODEL_BYTES")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise RunError(f"{path} could not be read ({exc.strerror}).") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise RunError(f"{path} is not a regular file; refusing to load it.")
+        if info.st_size > cap:
+            raise RunError(_too_large(path, "the file", info.st_size, cap))
+        data = f.read(cap + 1)
+    if len(data) > cap:
+        raise RunError(_too_large(path, "the file", len(data), cap))
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        raise RunError(f"{path} does not match the run's manifest (checksum); fit it again.")
+    return data
+
+
+def check_keras_archive(path: str | os.PathLike, data: bytes | None = None) -> dict:
+    """Refuses a `.keras` file unless it holds only what tsconv writes, at a size it can load.
 
     Checks, reading bytes and JSON only: the zip magic; the entries
     (`config.json`, `metadata.json`, `model.weights.h5`, nothing else, no
-    paths); the weights' HDF5 magic; and every object named in `config.json`
-    (see the module docstring for what is allowed). tsconv's own classes are
-    known because `import tsconv` registers them as soon as Keras is imported.
+    paths); the weights' HDF5 magic and size, and the bytes of the datasets
+    it declares; every object named in `config.json` (see the module
+    docstring for what is allowed) and the parameters it implies. tsconv's own
+    classes are known because `import tsconv` registers them as soon as Keras
+    is imported.
 
     Args:
-        path: the `.keras` file.
+        path: the `.keras` file (names it in messages).
+        data: its bytes, when already read (`read_archive`); else read here.
+
+    Returns:
+        The archive's model config.
 
     Raises:
         RunError: naming the file and what in it is refused.
 
     Example:
-    >>> check_keras_archive("runs/latest/model.keras")  # None, or RunError
+    >>> check_keras_archive("runs/latest/model.keras")["class_name"]
+    'TCNForecaster'
     """
     path = Path(path)
-    with open(path, "rb") as f:
-        if f.read(4) != ZIP_MAGIC:
-            raise RunError(f"{path} is not a Keras archive; refusing to load it.")
+    data = read_archive(path) if data is None else data
+    cap = limit("TSCONV_MAX_MODEL_BYTES")
+    if data[:4] != ZIP_MAGIC:
+        raise RunError(f"{path} is not a Keras archive; refusing to load it.")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = {info.filename: info for info in archive.infolist()}
             unexpected = sorted(set(infos) - ENTRIES)
             if unexpected or "config.json" not in infos or "model.weights.h5" not in infos:
                 raise RunError(
-                    f"{path} holds {unexpected or sorted(infos)}, not a tsconv Keras model "
-                    f"({', '.join(sorted(ENTRIES))}); refusing to load it."
+                    f"{path} holds {_names(unexpected or sorted(infos))}, not a tsconv Keras "
+                    f"model ({', '.join(sorted(ENTRIES))}); refusing to load it."
                 )
             if infos["config.json"].file_size > MAX_CONFIG_BYTES:
                 raise RunError(f"{path}: config.json is too large to be a model; refusing it.")
-            with archive.open("model.weights.h5") as weights:
-                if weights.read(8) != HDF5_MAGIC:
+            weights = infos["model.weights.h5"]
+            if weights.file_size > cap:
+                raise RunError(_too_large(path, "its weights", weights.file_size, cap))
+            with archive.open(weights) as member:
+                if member.read(8) != HDF5_MAGIC:
                     raise RunError(f"{path}: model.weights.h5 is not HDF5; refusing to load it.")
             config = json.loads(archive.read("config.json"))
+            with archive.open(weights) as member:
+                declared = declared_weight_bytes(member)
+    except RecursionError:
+        raise RunError(
+            f"{path}: config.json is nested too deeply to be a model; refusing it."
+        ) from None
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         if isinstance(exc, RunError):
             raise
-        raise RunError(f"{path} is not a readable Keras archive ({exc}); refusing it.") from None
-    if isinstance(config, dict):
-        # Keras drops the top-level compile config unread when loading with compile=False
-        # (saving_lib._model_from_config), as `load_keras_archive` does; nested ones are
-        # read, so they are checked like the rest.
-        config = {k: v for k, v in config.items() if k != "compile_config"}
-    reason = _refusal(config, "config")
+        text = str(exc)[:200]
+        raise RunError(f"{path} is not a readable Keras archive ({text}); refusing it.") from None
+    if declared > cap:
+        raise RunError(_too_large(path, "the weights it declares", declared, cap))
+    if not isinstance(config, dict):
+        raise RunError(f"{path}: config.json is not a model config; refusing to load it.")
+    # Keras drops the top-level compile config unread when loading with compile=False
+    # (saving_lib._model_from_config), as `load_keras_archive` does; nested ones are
+    # read, so they are checked like the rest.
+    config = {k: v for k, v in config.items() if k != "compile_config"}
+    try:
+        reason = _refusal(config, "config")
+    except RecursionError:
+        raise RunError(
+            f"{path}: config.json is nested too deeply to be a model; refusing it."
+        ) from None
     if reason:
         raise RunError(f"{path} names {reason}, which tsconv never writes; refusing to load it.")
+    try:
+        parameters = estimated_parameters(config)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise RunError(f"{path}: config.json is malformed ({exc}); refusing to build it.") from None
+    if 4 * parameters > cap:
+        raise RunError(
+            f"{path}: its config builds a model of about {parameters:,} parameters "
+            f"({_size(4 * parameters)}), over TSCONV_MAX_MODEL_BYTES={cap:,}; refusing to build "
+            "it (raise the cap if this model is meant)."
+        )
+    return config
+
+
+def _too_large(path: Path, what: str, size: int, cap: int) -> str:
+    return (
+        f"{path}: {what} ({_size(size)}) is over TSCONV_MAX_MODEL_BYTES={cap:,}; refusing to "
+        "load it (raise the cap if this model is meant)."
+    )
+
+
+def _size(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MiB"
+
+
+def _names(names: list[str], shown: int = 10) -> str:
+    more = f" … {len(names) - shown} more" if len(names) > shown else ""
+    return "[" + ", ".join(repr(n[:80]) for n in names[:shown]) + more + "]"
 
 
 def _refusal(node, where: str) -> str | None:
@@ -176,15 +276,36 @@ def _object_refusal(node: dict, where: str) -> str | None:
     return f"{label} (at {where})"
 
 
-def load_keras_archive(path: str | os.PathLike) -> keras.Model:
-    """Checks `path` (see `check_keras_archive`), then loads it with `safe_mode=True`.
+def load_keras_archive(path: str | os.PathLike, sha256: str | None = None) -> keras.Model:
+    """Reads `path` once, checks those bytes (see `check_keras_archive`), and loads exactly
+    them with `safe_mode=True` from a private copy named `model.keras`.
+
+    Args:
+        path: a `.keras` file.
+        sha256: the digest the run's manifest records for it, or None.
+
+    Returns:
+        The model (a `keras.Model`: an archive holding a bare layer is refused).
 
     Raises:
-        RunError: for a refused file, or one Keras cannot load.
+        RunError: for a refused file, one Keras cannot load, or one that is not a model.
     """
-    check_keras_archive(path)
-    try:
-        return keras.saving.load_model(path, compile=False, safe_mode=True)
-    except Exception as exc:  # Keras raises many types; all mean the same to a user.
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-        raise RunError(f"{path}: the model could not be loaded safely ({first}).") from exc
+    path = Path(path)
+    data = read_archive(path, sha256)
+    check_keras_archive(path, data)
+    with tempfile.TemporaryDirectory(prefix="tsconv-model-") as private:  # mode 0700
+        copy = Path(private) / "model.keras"
+        with open(copy, "xb") as f:
+            f.write(data)
+        del data
+        try:
+            model = keras.saving.load_model(copy, compile=False, safe_mode=True)
+        except Exception as exc:  # Keras raises many types; all mean the same to a user.
+            text = str(exc).strip()
+            first = text.splitlines()[0][:200] if text else type(exc).__name__
+            raise RunError(f"{path}: the model could not be loaded safely ({first}).") from exc
+    if not isinstance(model, keras.Model):
+        raise RunError(
+            f"{path} holds a {type(model).__name__}, not a model; refusing it. Fit it again."
+        )
+    return model

@@ -269,10 +269,17 @@ def read_run_dir(path: str | os.PathLike) -> dict:
 
 
 def load_model(path: str | os.PathLike) -> keras.Model:
-    """Loads a checked run's model: allowlist, then `safe_mode=True` (see `keras_archive`)."""
+    """Loads a run's model from bytes read once and matched to its manifest: allowlist, then
+    `safe_mode=True` (see `keras_archive`), so a file swapped after `read_run_dir` is refused.
+    """
     from tsconv.runs.keras_archive import load_keras_archive
 
-    return load_keras_archive(Path(path) / MODEL)
+    path = Path(path)
+    digest = read_json(path / MANIFEST, path).get("files", {})
+    digest = digest.get(MODEL) if isinstance(digest, dict) else None
+    if not isinstance(digest, str):
+        raise RunError(f"run {path} has a malformed {MANIFEST}; fit it again.")
+    return load_keras_archive(path / MODEL, sha256=digest)
 
 
 def read_json(file: Path, run: Path | None = None) -> dict:
