@@ -47,8 +47,8 @@ def forecast(
     out: Annotated[
         Path | None,
         typer.Option(
-            help="CSV file to write [default: forecast.csv; none with --format csv, whose "
-            "table goes to stdout].",
+            help="CSV file to write, or - for standard output [default: forecast.csv; none "
+            "with --format csv, whose table goes to stdout]. A link is written through.",
             show_default=False,
         ),
     ] = None,
@@ -106,6 +106,8 @@ def forecast(
                 f"--format must be one of {', '.join(FORMATS)}. Received: {output_format!r}"
             )
 
+        if out is not None and str(out) == "-":  # standard output: the CSV alone, as --format csv
+            output_format, out = "csv", None
         if out is None and output_format != "csv":
             out = Path("forecast.csv")
         report = forecast_run(

@@ -4,9 +4,42 @@ The CLI turns every `TsconvError` into a one-line message and exit code 2;
 anything else is a bug and keeps its traceback.
 """
 
+# A message is one line of at most this many characters: a 200 MB cell or a million column
+# names quoted whole once made a 200,000,109-byte "one-line" error.
+MAX_MESSAGE = 1000
+SHOWN_CHARS = 80
+SHOWN_NAMES = 10
+
+
+def quoted(value, limit: int = SHOWN_CHARS) -> str:
+    """`repr` of a value's text, cut to `limit` characters with `…`.
+
+    Example:
+    >>> quoted("x" * 100, 5)
+    "'xxxxx…'"
+    """
+    text = str(value)
+    return repr(text[:limit] + "…") if len(text) > limit else repr(text)
+
+
+def listed(names, limit: int = SHOWN_NAMES) -> str:
+    """A list of names as `['a', 'b', … 98 more]`: at most `limit`, each quoted and cut.
+
+    Example:
+    >>> listed([f"c{i}" for i in range(12)], 2)
+    "['c0', 'c1', … 10 more]"
+    """
+    names = list(names)
+    shown = ", ".join(quoted(name) for name in names[:limit])
+    more = f", … {len(names) - limit:,} more" if len(names) > limit else ""
+    return f"[{shown}{more}]"
+
 
 class TsconvError(Exception):
     """Base class of tsconv's user-facing errors.
+
+    Its message is one line of at most `MAX_MESSAGE` characters, whatever data
+    it quotes (see `quoted` and `listed`).
 
     Example:
     >>> try:
@@ -15,6 +48,12 @@ class TsconvError(Exception):
     ...     print(exc)
     file not found: missing.csv. Check the path (e.g. datasets/msft.csv).
     """
+
+    def __str__(self) -> str:
+        text = " ".join(super().__str__().split("\n"))
+        if len(text) > MAX_MESSAGE:
+            text = f"{text[: MAX_MESSAGE - 40]}… ({len(text) - MAX_MESSAGE + 40:,} more characters)"
+        return text
 
 
 class InputError(TsconvError, ValueError):

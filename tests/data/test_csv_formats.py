@@ -209,3 +209,23 @@ def test_a_time_column_with_no_dates_gets_advice_that_fits(write_csv):
         load_csv(labels, time_column="when")
     with pytest.raises(InputError, match=r"\(--date-format %Y-%m\) \(line 2: 'first'\); give "):
         load_csv(labels, time_column="when", csv_format=CSVFormat(date_format="%Y-%m"))
+
+
+# === Time zones (issue 23, item 7) ===
+
+
+def test_offsets_across_daylight_saving_in_any_column_are_the_time(write_csv, caplog):
+    """`…T02:00:00+02:00` then `+01:00`: read as UTC, hourly, whatever the column's name
+    (a column not named like time used to be dropped and the rows read as steps)."""
+    before = "".join(f"2021-10-31T0{h}:00:00+02:00,{h}\n" for h in range(3))
+    after = "".join(f"2021-10-31T0{h}:00:00+01:00,{h + 1}\n" for h in range(2, 8))
+    series = load_csv(write_csv("when,load\n" + before + after, "dst.csv"))
+    assert series.time_column == "when" and series.freq == "h" and series.regular
+    assert series.index[0] == pd.Timestamp("2021-10-30 22:00")
+    assert series.index[3] - series.index[2] == pd.Timedelta(hours=1)  # no hour lost
+    text = "date,opened,v\n" + "".join(
+        f"2020-01-{d:02d},2021-05-{d:02d},{d}\n" for d in range(1, 20)
+    )
+    with caplog.at_level("WARNING", logger="tsconv"):
+        load_csv(write_csv(text, "two.csv"), target="v")
+    assert "column 'opened' holds dates but is not the time column ('date')" in caplog.text

@@ -33,6 +33,8 @@ def hostile(tmp_path, monkeypatch):
     outside = tmp_path / "outside.png"
     Image.fromarray(np.zeros((8, 8), np.uint8)).save(outside)
     os.symlink(outside, zero / "escape.png")
+    os.symlink(zero / "loop_b.png", zero / "loop_a.png")  # a symlink loop (issue 23, item 6)
+    os.symlink(zero / "loop_a.png", zero / "loop_b.png")
     # A cap of 1,000 pixels makes the 64x64 image "enormous" without writing a giant file.
     monkeypatch.setenv("TSCONV_MAX_IMAGE_PIXELS", "1000")
     return root
@@ -48,8 +50,11 @@ def test_every_bad_file_is_skipped_with_its_reason(hostile):
         "notes.txt",
         "huge.png",
         "escape.png",
+        "loop_a.png",
+        "loop_b.png",
     }
     assert reasons["empty.png"] == "empty"
+    assert reasons["loop_a.png"] == reasons["loop_b.png"] == "a link that loops"
     assert reasons["escape.png"] == "a link that leads outside the folder"
     assert "above the cap of 1,000 pixels" in reasons["huge.png"]
     assert reasons["truncated.png"].startswith("not a readable image")
@@ -81,7 +86,7 @@ def test_image_fit_on_the_folder_completes_and_reports_the_skips(hostile, tmp_pa
         "--json",
     )
     assert result.exit_code == 0, result.output
-    assert "skipped 6 of 30 image file(s)" in result.stderr
+    assert "skipped 8 of 32 image file(s)" in result.stderr
     assert json.loads(result.stdout)
 
 

@@ -171,7 +171,7 @@ def test_a_tsconv_config_naming_a_callable_is_refused(fitted, tmp_path):
     config["model"] = "os.system"
     (run / "config.json").write_text(json.dumps(config))
     _reseal(run)
-    with pytest.raises(tsconv.RunError, match=r"malformed config\.json"):
+    with pytest.raises(tsconv.RunError, match=r"is malformed \(config.json: unknown model"):
         tsconv.load(run)
 
 

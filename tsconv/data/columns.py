@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from tsconv.errors import InputError
+from tsconv.errors import InputError, listed, quoted
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +44,15 @@ def pick_target(raw: pd.DataFrame, target: str | None, time_column: str | None, 
     missing = [f for f in features if f not in raw.columns]
     if missing:  # before guessing a target among the rest: the typo is the problem
         raise InputError(
-            f"feature column(s) {missing} not found; the file has columns {list(raw.columns)}."
+            f"feature column(s) {listed(missing)} not found; the file has columns "
+            f"{listed(raw.columns)}."
         )
     candidates = [c for c in raw.columns if c != time_column and c not in features]
     if target is not None:
         if target not in raw.columns:
             raise InputError(
-                f"target column {target!r} not found; the file has columns {list(raw.columns)}. "
+                f"target column {quoted(target)} not found; the file has columns "
+                f"{listed(raw.columns)}. "
                 "Choose one with --target."
             )
         if target == time_column:
@@ -69,7 +71,7 @@ def pick_target(raw: pd.DataFrame, target: str | None, time_column: str | None, 
         return numeric[0]
     if not numeric:
         raise InputError(
-            f"no numeric column to forecast; the file has columns {list(raw.columns)}. "
+            f"no numeric column to forecast; the file has columns {listed(raw.columns)}. "
             "Give a CSV with a numeric column, or name it with --target."
         )
     raise InputError(
@@ -94,7 +96,8 @@ def check_features(
     missing = [f for f in features if f not in raw.columns]
     if missing:
         raise InputError(
-            f"feature column(s) {missing} not found; the file has columns {list(raw.columns)}."
+            f"feature column(s) {listed(missing)} not found; the file has columns "
+            f"{listed(raw.columns)}."
         )
     for name in features:
         if name in (target, time_column):
@@ -141,7 +144,7 @@ def handle_missing(frame: pd.DataFrame, stamps: pd.Series | None, fill: str | No
         where = ", ".join(describe_row(frame, r, stamps) for r in rows[:3])
         more = f" and {count - 3} more" if count > 3 else ""
         raise InputError(
-            f"{count} row(s) have missing or infinite values in column(s) {cols} "
+            f"{count} row(s) have missing or infinite values in column(s) {listed(cols)} "
             f"(at {where}{more}). "
             "Choose --fill ffill, --fill interpolate or --fill drop."
         )

@@ -17,7 +17,7 @@ from pandas.tseries.api import guess_datetime_format
 
 from tsconv.data.columns import file_line, is_numeric
 from tsconv.data.reading import CSVFormat
-from tsconv.errors import InputError
+from tsconv.errors import InputError, listed, quoted
 
 TIME_COLUMN_NAMES = ("date", "datetime", "time", "timestamp", "ds")
 
@@ -82,7 +82,8 @@ def find_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
     if requested is not None:
         if requested not in raw.columns:
             raise InputError(
-                f"time column {requested!r} not found; the file has columns {list(raw.columns)}."
+                f"time column {quoted(requested)} not found; the file has columns "
+                f"{listed(raw.columns)}."
             )
         return requested
     for name in raw.columns:
@@ -99,10 +100,31 @@ def find_time_column(raw: pd.DataFrame, requested: str | None) -> str | None:
 
 
 def try_dates(column: pd.Series) -> pd.Series | None:
+    """The column as dates where each value reads as one (offsets such as `+02:00` and
+    `+01:00` across a daylight-saving change, to UTC), or None when it does not parse."""
     try:
-        return pd.to_datetime(column, errors="coerce", format="mixed")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return pd.to_datetime(column, errors="coerce", format="mixed", utc=True)
     except (ValueError, TypeError, OverflowError):
         return None
+
+
+def unused_dates(raw: pd.DataFrame, time_column: str | None) -> list[str]:
+    """Text columns other than the time column whose every value reads as a date.
+
+    A file whose dates sit in a column not named like one used to be read as step
+    numbers without a word; the loader warns with these names.
+    """
+    found = []
+    for name in raw.columns:
+        column = raw[name]
+        if name == time_column or is_numeric(column) or column.isna().all():
+            continue
+        parsed = try_dates(column.dropna().head(200))
+        if parsed is not None and parsed.notna().all():
+            found.append(name)
+    return found
 
 
 def parse_times(raw: pd.DataFrame, name: str, csv_format: CSVFormat | None = None) -> pd.Series:
@@ -158,14 +180,14 @@ def parse_times(raw: pd.DataFrame, name: str, csv_format: CSVFormat | None = Non
                 if _date_shape(value) != _date_shape(text.iloc[first]) and _is_a_date(value):
                     raise InputError(
                         f"time column {name!r} mixes date formats: line "
-                        f"{file_line(column, first)} has {text.iloc[first]!r} but line "
-                        f"{file_line(column, row)} has {text.iloc[row]!r}. Write every date "
+                        f"{file_line(column, first)} has {quoted(text.iloc[first])} but line "
+                        f"{file_line(column, row)} has {quoted(text.iloc[row])}. Write every date "
                         "one way, or give --date-format."
                     )
         free = csv_format.dayfirst is None and csv_format.date_format is None
         if swapped and free and not _unparsed(_with_format(text, swapped), text).any():
             raise InputError(
-                f"time column {name!r} has dates like {str(present.iloc[0])!r} that read "
+                f"time column {name!r} has dates like {quoted(present.iloc[0])} that read "
                 "day-first or month-first alike; give --dayfirst or --monthfirst "
                 "(or --date-format)."
             )

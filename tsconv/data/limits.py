@@ -3,8 +3,11 @@
 Each cap has a default generous for real data and can be raised (or lowered)
 with an environment variable, or per call where the loader takes it:
 
-- `TSCONV_MAX_CSV_BYTES`: size of a CSV file [default 2 GiB].
-- `TSCONV_MAX_CSV_ROWS`: data rows of a CSV file [default 50 million].
+- `TSCONV_MAX_CSV_BYTES`: size of a CSV file, as text: a compressed file
+  (`.gz`, `.bz2`, `.xz`, `.zip`) counts what it decompresses to [default 2 GiB].
+- `TSCONV_MAX_CSV_ROWS`: data rows of a CSV file [default 50 million; blank
+  lines are not counted].
+- `TSCONV_MAX_CSV_COLUMNS`: columns of a CSV file [default 10,000].
 - `TSCONV_MAX_IMAGE_PIXELS`: width × height of one image [default 50 million,
   below Pillow's own decompression-bomb limit of about 179 million].
 - `TSCONV_MAX_MODEL_BYTES`: a model file, its weights (as stored and as their
@@ -21,6 +24,7 @@ from tsconv.errors import InputError
 DEFAULTS = {
     "TSCONV_MAX_CSV_BYTES": 2 << 30,
     "TSCONV_MAX_CSV_ROWS": 50_000_000,
+    "TSCONV_MAX_CSV_COLUMNS": 10_000,
     "TSCONV_MAX_IMAGE_PIXELS": 50_000_000,
     "TSCONV_MAX_MODEL_BYTES": 512 << 20,
 }

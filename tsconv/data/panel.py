@@ -31,7 +31,7 @@ from tsconv.data.dates import combine_time_parts, find_time_column, parse_times
 from tsconv.data.gaps import settle_frequency
 from tsconv.data.reading import CSVFormat, read_rows, sniff_format
 from tsconv.data.series import Series, load_csv
-from tsconv.errors import InputError
+from tsconv.errors import InputError, listed, quoted
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def find_id_column(columns: list[str], requested: str | None = None) -> str | No
     if requested is not None:
         if requested not in columns:
             raise InputError(
-                f"id column {requested!r} not found; the file has columns {columns}. "
+                f"id column {quoted(requested)} not found; the file has columns {listed(columns)}. "
                 "Choose one with --id-column."
             )
         return requested

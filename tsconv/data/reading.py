@@ -9,12 +9,17 @@ its line (the header is line 1), so later messages can name it.
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import csv
+import gzip
 import io
+import lzma
 import os
 import re
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -117,6 +122,14 @@ def sniff_text(head: str, given: CSVFormat) -> tuple[str, str]:
                 re.fullmatch(r"[-+]?\d+\.\d+", f) for f in fields
             ):
                 decimal = ","
+    header = head.split("\n", 1)[0]  # all of it, or its first 64 KiB: a lower bound
+    columns, cap = header.count(sep) + 1, limit("TSCONV_MAX_CSV_COLUMNS")
+    if columns > cap:
+        more = "" if "\n" in head else " or more"
+        raise InputError(
+            f"the file has {columns:,}{more} columns, above the cap of {cap:,}; raise "
+            "TSCONV_MAX_CSV_COLUMNS if this file is meant."
+        )
     return sep, decimal
 
 
@@ -144,8 +157,67 @@ def read_csv_rows(path: str | os.PathLike, csv_format: CSVFormat | None = None) 
             f"{path} is {size:,} bytes, above the cap of {max_bytes:,}; raise "
             "TSCONV_MAX_CSV_BYTES if this file is meant."
         )
+    packed = _decompressed(path, max_bytes)
+    if packed is not None:  # counted and capped as text, not as compressed bytes
+        text = _text_of(io.BytesIO(packed), csv_format.encoding)
+        return _read_text(text, str(path), csv_format)
     sep, decimal = sniff_format(path, csv_format)
     return _parse(path, str(path), sep, decimal, csv_format.encoding)
+
+
+# How compressed files begin; pandas would decompress them by their name, past the byte cap.
+COMPRESSION_MAGIC = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bz2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
+COMPRESSED_SUFFIXES = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd", ".zip": "zip"}
+
+
+def _decompressed(path: str | os.PathLike, max_bytes: int) -> bytes | None:
+    """A compressed file's bytes, decompressed up to `max_bytes`; None for plain text.
+
+    Raises:
+        InputError: when the text inside is over `max_bytes` (a 1 MB `.csv.gz` can hold
+            a 1 GiB cell), the archive is not one CSV, or the compression is unknown here.
+    """
+    with open(path, "rb") as f:
+        head = f.read(8)
+    kind = next((k for magic, k in COMPRESSION_MAGIC if head.startswith(magic)), None)
+    suffix = COMPRESSED_SUFFIXES.get(Path(path).suffix.lower())
+    if kind is None and suffix == "zip" and head.startswith(b"PK\x03\x04"):
+        kind = "zip"
+    if kind is None:
+        if suffix is not None and suffix != "zip":
+            raise InputError(
+                f"{path} is named like a {suffix} file but is not one; rename it or decompress it."
+            )
+        return None
+    if kind == "zstd":
+        raise InputError(f"{path} is zstd-compressed; decompress it first (unzstd {path}).")
+    opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
+    try:
+        if kind == "zip":
+            with zipfile.ZipFile(path) as archive:
+                members = [i for i in archive.infolist() if not i.is_dir()]
+                if len(members) != 1:
+                    raise InputError(
+                        f"{path} holds {len(members)} files; a zip must hold one CSV file."
+                    )
+                with archive.open(members[0]) as member:
+                    data = member.read(max_bytes + 1)
+        else:
+            with opener[kind](path, "rb") as member:
+                data = member.read(max_bytes + 1)
+    except (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as exc:
+        raise InputError(f"{path} is a damaged {kind} file ({str(exc)[:80]}).") from None
+    if len(data) > max_bytes:
+        raise InputError(
+            f"{path} decompresses to more than the cap of {max_bytes:,} bytes; raise "
+            "TSCONV_MAX_CSV_BYTES if this file is meant."
+        )
+    return data
 
 
 def _text_of(handle, encoding: str = "utf-8") -> str:
@@ -179,16 +251,26 @@ def _parse(source, path: str, sep: str, decimal: str, encoding: str) -> pd.DataF
     """The rows of `source` (a path or a text buffer; `path` names it in messages)."""
     max_rows = limit("TSCONV_MAX_CSV_ROWS")
     try:
-        # One row past the cap is enough to know the file is over it.
-        raw = pd.read_csv(
-            source,
-            sep=sep,
-            decimal=decimal,
-            skipinitialspace=True,
-            nrows=max_rows + 1,
-            skip_blank_lines=False,
-            encoding=encoding,
-        )
+        # One row past the cap is enough to know the file is over it; blank lines are
+        # read too (their line numbers count) but not counted: read on past them.
+        lines = max_rows + 1
+        while True:
+            if isinstance(source, io.StringIO):
+                source.seek(0)
+            raw = pd.read_csv(
+                source,
+                sep=sep,
+                decimal=decimal,
+                skipinitialspace=True,
+                nrows=lines,
+                skip_blank_lines=False,
+                encoding=encoding,
+                compression=None,  # never by the name: `_decompressed` caps what is inside
+            )
+            blank = int(raw.isna().all(axis=1).sum())
+            if len(raw) < lines or len(raw) - blank > max_rows:
+                break
+            lines += blank + 1
     except UnicodeDecodeError as exc:
         byte = exc.object[exc.start : exc.start + 1].hex().upper()
         raise InputError(
@@ -203,7 +285,7 @@ def _parse(source, path: str, sep: str, decimal: str, encoding: str) -> pd.DataF
     except (pd.errors.ParserError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path} is not a readable CSV file ({first}).") from None
-    if len(raw) > max_rows:
+    if len(raw) - int(raw.isna().all(axis=1).sum()) > max_rows:
         raise InputError(
             f"{path} has more than {max_rows:,} data rows, the cap; raise TSCONV_MAX_CSV_ROWS "
             "if this file is meant."

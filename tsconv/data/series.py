@@ -20,7 +20,12 @@ from tsconv.data.columns import (
     reject_duplicates,
     to_numbers,
 )
-from tsconv.data.dates import combine_time_parts, find_time_column, parse_times
+from tsconv.data.dates import (
+    combine_time_parts,
+    find_time_column,
+    parse_times,
+    unused_dates,
+)
 from tsconv.data.gaps import settle_frequency
 from tsconv.data.reading import CSVFormat, read_rows
 from tsconv.errors import InputError
@@ -127,6 +132,13 @@ def load_csv(
     columns = list(raw.columns)
     time_column = find_time_column(raw, time_column)
     stamps = parse_times(raw, time_column, csv_format) if time_column else None
+    for name in unused_dates(raw, time_column)[:3]:
+        logger.warning(
+            "column %r holds dates but is not the time column (%s); --time-column %s uses it",
+            name,
+            repr(time_column) if time_column else "the rows are numbered steps",
+            name,
+        )
     target = pick_target(raw, target, time_column, features or ())
     features = check_features(raw, features or [], target, time_column)
 

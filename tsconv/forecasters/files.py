@@ -179,13 +179,7 @@ def read_forecaster(path: str | os.PathLike, cls: type):
         fc.strategy_reason_ = str(config.get("strategy_reason", "given"))  # older runs: given
         fc.window_reason_ = str(config.get("window_reason", "given"))  # older runs: given
         fc.transform_reason_ = str(config.get("transform_reason", ""))  # older runs: none
-        fc.data_ = config["data"]
-        floors = fc.data_.get("lower", {})  # since issue 22: {id: 0.0 or None}
-        if not isinstance(floors, dict) or not all(
-            v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
-            for v in floors.values()
-        ):
-            raise ValueError(f"data.lower={floors!r}")
+        fc.data_ = check_data_facts(config["data"], kind.many_series)
         if kind.many_series:
             fc.scalers_ = {sid: StandardScaler.from_dict(s) for sid, s in config["scalers"].items()}
             fc.skipped_ = list(config["skipped_series"])
@@ -200,14 +194,20 @@ def read_forecaster(path: str | os.PathLike, cls: type):
             if key in t:
                 fc.training_[key] = t[key]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise RunError(f"run {path} has a malformed config.json ({exc!r}); fit it again.") from None
+        text = str(exc)[:200] or type(exc).__name__
+        raise RunError(f"run {path} is malformed (config.json: {text}); fit it again.") from None
     fc.metrics_ = run_dir.read_json(path / "metrics.json")
     residuals = path / RESIDUALS
-    values = run_dir.read_json(residuals)["values"] if residuals.exists() else []
-    fc.residuals_ = np.asarray(values, np.float32)
-    fc.history_ = pd.read_csv(path / "history.csv", index_col=0)
-    fc.predictions_ = read_predictions(path, config)
-    fc.context_ = _read_timed_csv(path / "context.csv", fc.data_)
+    try:
+        values = run_dir.read_json(residuals)["values"] if residuals.exists() else []
+        fc.residuals_ = np.asarray(values, np.float32).reshape(-1)
+        fc.history_ = pd.read_csv(path / "history.csv", index_col=0)
+        fc.predictions_ = read_predictions(path, config)
+        columns = [fc.data_["target"], *fc.data_["features"], *fc.future_features_]
+        fc.context_ = _read_timed_csv(path / "context.csv", fc.data_, columns)
+    except (KeyError, TypeError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise RunError(f"run {path} is malformed ({text}); fit it again.") from None
     with policy_scope(fc.engine_.dtype_policy):  # the trained precision
         fc.model_ = run_dir.load_model(path)
     return fc
@@ -223,10 +223,65 @@ def read_predictions(path: str | os.PathLike, config: dict) -> pd.DataFrame:
     return _read_timed_csv(Path(path) / "predictions.csv", config["data"])
 
 
-def _read_timed_csv(path: Path, data: dict) -> pd.DataFrame:
-    """A CSV the run wrote, indexed by time (ids read as text in long format)."""
+def _read_timed_csv(path: Path, data: dict, numeric: list[str] | None = None) -> pd.DataFrame:
+    """A CSV the run wrote, indexed by time (ids read as text in long format).
+
+    Raises:
+        ValueError: when it is not the CSV the run wrote: a time that is not a
+            date, or a `numeric` column missing or not all finite numbers.
+    """
     ids = {data["id_column"]: str} if data.get("id_column") else None
-    frame = pd.read_csv(path, index_col=0, dtype=ids)
+    frame = pd.read_csv(path, index_col=0, dtype=ids, compression=None)
     if data.get("time_column") is not None:
-        frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index), name=data["time_column"])
+        frame.index = pd.DatetimeIndex(
+            pd.to_datetime(frame.index, format="ISO8601"), name=data["time_column"]
+        )
+    for column in numeric or []:
+        values = pd.to_numeric(frame[column], errors="coerce") if column in frame else None
+        if values is None or not np.isfinite(values.to_numpy(dtype=np.float64)).all():
+            raise ValueError(f"{path.name}: column {column!r} is missing or not numbers")
     return frame
+
+
+def check_data_facts(data, many: bool) -> dict:
+    """The run's `data` entry, checked for what forecasting reads from it.
+
+    Raises:
+        ValueError: naming the first field that is missing or malformed (a junk
+            frequency used to surface as a traceback at forecast time).
+
+    Example:
+    >>> check_data_facts({"target": "Close", "features": [], "freq": "B"}, False)["freq"]
+    'B'
+    """
+    from pandas.tseries.frequencies import to_offset
+
+    if not isinstance(data, dict):
+        raise ValueError("data is not an object")
+    if not isinstance(data.get("target"), str):
+        raise ValueError("data.target is missing or not text")
+    features = data.setdefault("features", [])
+    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        raise ValueError(f"data.features={str(features)[:80]}")
+    for key in ("time_column", "id_column"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ValueError(f"data.{key}={str(data[key])[:80]}")
+    if many and not isinstance(data.get("id_column"), str):
+        raise ValueError("data.id_column is missing")
+    freqs = data.get("freq")
+    if many and not isinstance(freqs, dict):
+        raise ValueError("data.freq is not a frequency per series")
+    for freq in freqs.values() if many else [freqs]:
+        if freq is None:
+            continue
+        try:
+            to_offset(freq)
+        except (TypeError, ValueError):
+            raise ValueError(f"data.freq={str(freq)[:80]!r} is not a frequency") from None
+    floors = data.get("lower", {})  # since issue 22: {id: 0.0 or None}
+    if not isinstance(floors, dict) or not all(
+        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+        for v in floors.values()
+    ):
+        raise ValueError(f"data.lower={str(floors)[:80]}")
+    return data

@@ -141,7 +141,11 @@ def _problem(file: Path, inside: Path) -> str | None:
     """Why `file` cannot be trained on, or None: checked up front, never mid-epoch."""
     from PIL import Image
 
-    if not file.resolve().is_relative_to(inside):
+    try:
+        resolved = file.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError("Symlink loop …")
+        return "a link that loops"
+    if not resolved.is_relative_to(inside):
         return "a link that leads outside the folder"
     if not file.is_file():
         return "not a regular file"

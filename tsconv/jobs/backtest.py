@@ -25,7 +25,7 @@ from tsconv.data.panel import Panel, load_series_or_panel
 from tsconv.data.reading import CSVFormat
 from tsconv.data.series import describe_span
 from tsconv.errors import InputError
-from tsconv.files import write_atomically
+from tsconv.files import check_writable, write_atomically
 from tsconv.metrics import column_format, diebold_mariano
 from tsconv.plots import plot_backtest
 from tsconv.preprocessing.window_choice import check_window_option
@@ -287,9 +287,21 @@ def backtest_csv(
     >>> report = backtest_csv("datasets/msft.csv", ["naive", "tcn"], horizon=30, folds=5)
     >>> report.result.table().index[0]  # the best model by MASE
     """
-    for option in (out, plot):
-        if option is not None and Path(option).is_dir():
-            raise InputError(f"{option} is a folder; give a file name such as backtest.csv.")
+    if out is not None and str(out) == "-":
+        raise InputError(
+            "--out - (standard output) is for `tsconv forecast`; a backtest writes two CSVs "
+            "and a plot: give --out a file name, or --json for the results on stdout."
+        )
+    if out is not None:  # every file the backtest writes, checked before minutes of work
+        check_writable(out)
+        scores = Path(out)
+        check_writable(scores.with_name(f"{scores.stem}_forecasts.csv"), "--out (forecasts)")
+    if plot is not None:
+        if out is not None and Path(plot).resolve() == Path(out).resolve():
+            raise InputError(
+                f"--out {out} would hold both the scores CSV and the plot; give --out a .csv name."
+            )
+        check_writable(plot, "the plot")
     # The data and the cheap checks come first: Keras takes seconds to import, and an
     # input error should come back at once (`check_models` then checks the other options).
     if not models:

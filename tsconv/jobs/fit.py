@@ -303,6 +303,7 @@ def fit_csv(
     # The data and the cheap checks come first: Keras takes seconds to import, and an
     # input error should come back at once (`Forecaster` then checks the other options).
     check_window_option(forecaster_options.get("window", 100))
+    runs.check_runs_dir(runs_dir)  # a read-only or odd runs folder: now, not after training
     if name is not None and (Path(runs_dir) / name).exists():
         raise InputError(f"run {name!r} already exists in {runs_dir}/; choose another --name.")
     if resume and forecaster_options.get("distribute") == "multiworker":

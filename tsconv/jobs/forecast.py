@@ -21,7 +21,7 @@ from tsconv.arguments import check_horizon
 from tsconv.data.panel import Panel, as_panel, load_panel_csv
 from tsconv.data.series import Series, load_csv
 from tsconv.errors import InputError
-from tsconv.files import write_atomically
+from tsconv.files import check_writable, write_atomically
 from tsconv.forecasters.forecaster import Forecaster
 from tsconv.json_values import plain, table_records
 from tsconv.plots import plot_forecast
@@ -136,8 +136,15 @@ def forecast_run(
     samples = resolve_samples(samples, quantiles)
     check_sampling(samples, temperature, quantiles)
     resolve_lower(lower, None)  # a bad --lower fails before the run is loaded
-    if out is not None and Path(out).is_dir():
-        raise InputError(f"--out {out} is a folder; give a file name such as forecast.csv.")
+    if out is not None:
+        check_writable(out)  # before the run is loaded and the rollout made
+    if plot is not None:
+        if out is not None and str(out) != "-" and Path(plot).resolve() == Path(out).resolve():
+            raise InputError(
+                f"--out {out} would hold both the forecast CSV and its plot; give --out a "
+                ".csv name (the plot goes beside it as .png)."
+            )
+        check_writable(plot, "the plot")
     started = time.perf_counter()
     path = run_dir.resolve_run(run, runs_dir)
     kind = kinds.kind_at(path)

@@ -21,6 +21,7 @@ from tsconv import runs
 from tsconv.errors import InputError
 from tsconv.image.folders import class_folders
 from tsconv.runs import kinds
+from tsconv.runs.run_dir import check_runs_dir
 
 if TYPE_CHECKING:  # importing it imports Keras (seconds): each job does, after the cheap checks
     from tsconv.image.training import ImageFitReport
@@ -76,6 +77,7 @@ def fit_image_folder(
         RunError: when the run name is taken.
     """
     class_folders(directory)  # the folder first: Keras takes seconds to import
+    check_runs_dir(runs_dir)  # a run that could not be published: said before training
     import keras
 
     from tsconv.image.cnn import CNNClassifier
@@ -169,6 +171,7 @@ def transfer_image_folder(
         InputError: for a bad folder, base, weights file or option.
     """
     class_folders(directory)  # the folder first: Keras takes seconds to import
+    check_runs_dir(runs_dir)  # a run that could not be published: said before training
     import keras
 
     from tsconv.image.bases import resolve_base

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tsconv.files import write_atomically
+from tsconv.errors import InputError
+from tsconv.files import check_folder, write_atomically
 from tsconv.runs import kinds
 from tsconv.runs.listing import describe_run, list_runs, show_run
 
@@ -50,7 +51,13 @@ def plot_run(
     record = show_run(run, runs_dir)
     path, config = Path(record["path"]), record["config"]
     folder = Path(out) if out is not None else Path.cwd()
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--out {folder} is a file; give a folder for the plots.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder {folder} ({exc.strerror}).") from None
+    check_folder(folder, f"plots into {folder}", "--out")
     kind = kinds.kind_of(config, path)
     history = pd.read_csv(path / "history.csv", index_col=0)
     if kind.family == kinds.IMAGE_CLASSIFIER.family:

@@ -18,13 +18,14 @@ import logging
 import os
 import re
 import shutil
+import stat
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tsconv.errors import InputError, RunError
-from tsconv.files import fsync
+from tsconv.files import check_folder, fsync
 
 if TYPE_CHECKING:
     import keras
@@ -105,7 +106,15 @@ def write_run_dir(path: str | os.PathLike, write_files: Callable[[Path], None]) 
         for file in tmp.iterdir():
             fsync(file)
         fsync(tmp)
-        os.rename(tmp, final)
+        try:
+            os.rename(tmp, final)
+        except OSError as exc:  # another process published the same name meanwhile
+            if not final.exists():
+                raise
+            raise RunError(
+                f"run {final.name!r} already exists in {final.parent}/ (written meanwhile); "
+                "choose another --name."
+            ) from exc
         fsync(final.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -128,6 +137,29 @@ def publish(runs_dir: str | os.PathLike, name: str, write_files: Callable[[Path]
     final = write_run_dir(Path(runs_dir) / name, write_files)
     set_latest(runs_dir, name)
     return final
+
+
+def check_runs_dir(runs_dir: str | os.PathLike, option: str = "--runs-dir") -> None:
+    """Raises `InputError` now for a runs folder a fit could not publish into (after training).
+
+    A file in its place, a `latest` that is a folder of its own (tsconv keeps a link
+    there), or a place that cannot be written.
+    """
+    runs_dir = Path(runs_dir)
+    if runs_dir.exists() and not runs_dir.is_dir():
+        raise InputError(f"{option} {runs_dir} is a file; give a folder for the runs.")
+    latest = runs_dir / LATEST
+    if latest.exists() and not latest.is_symlink():
+        raise InputError(
+            f"{latest} is a {'folder' if latest.is_dir() else 'file'}, not the link tsconv keeps "
+            f"to the newest run; rename it, or give another {option}."
+        )
+    existing = runs_dir
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(f"{option} {runs_dir} is inside a file ({existing}); give a folder.")
+    check_folder(existing, f"runs into {runs_dir}", option)
 
 
 def set_latest(runs_dir: str | os.PathLike, name: str) -> None:
@@ -250,10 +282,19 @@ def read_run_dir(path: str | os.PathLike) -> dict:
     files = manifest.get("files")
     if not isinstance(files, dict) or CONFIG not in files or MODEL not in files:
         raise RunError(f"run {path} has a malformed {MANIFEST}; fit it again.")
+    for entry in sorted(path.iterdir()):  # every file tsconv may read is sealed
+        if entry.name == MANIFEST:
+            continue
+        if entry.is_symlink() or not entry.is_file():  # a FIFO would hang a reader
+            raise RunError(f"run {path} is malformed ({entry.name} is not a regular file).")
+        if entry.name not in files:
+            raise RunError(
+                f"run {path} is corrupt ({entry.name} is not in its {MANIFEST}); fit it again."
+            )
     for name, digest in files.items():
         file = path / name
-        if Path(name).name != name or not file.is_file():
-            raise RunError(f"run {path} is corrupt ({name} is missing); fit it again.")
+        if not isinstance(name, str) or Path(name).name != name or not file.is_file():
+            raise RunError(f"run {path} is corrupt ({str(name)[:80]} is missing); fit it again.")
         if _sha256(file) != digest:
             raise RunError(f"run {path} is corrupt (checksum mismatch in {name}); fit it again.")
     config = read_json(path / CONFIG, path)
@@ -282,14 +323,29 @@ def load_model(path: str | os.PathLike) -> keras.Model:
     return load_keras_archive(path / MODEL, sha256=digest)
 
 
+# A run's JSON files are a few KiB to a few MiB (residuals: 5,000 numbers).
+MAX_JSON_BYTES = 64 << 20
+
+
 def read_json(file: Path, run: Path | None = None) -> dict:
-    """Reads a JSON object from a run's file, as a `RunError` if it is unreadable."""
+    """Reads a JSON object from a run's file, as a `RunError` if it is unreadable, larger
+    than `MAX_JSON_BYTES`, nested too deeply, or not a regular file."""
     run = file.parent if run is None else run
     try:
-        with open(file, encoding="utf-8") as f:
-            data = json.load(f)
+        with os.fdopen(os.open(file, os.O_RDONLY | os.O_NONBLOCK), "rb") as f:  # no FIFO wait
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise RunError(f"run {run} is malformed ({file.name} is not a regular file).")
+            text = f.read(MAX_JSON_BYTES + 1)
+        if len(text) > MAX_JSON_BYTES:
+            raise RunError(
+                f"run {run} is malformed ({file.name} is over {MAX_JSON_BYTES:,} bytes)."
+            )
+        data = json.loads(text)
+    except RecursionError:
+        raise RunError(f"run {run} is malformed ({file.name} is nested too deeply).") from None
     except (OSError, ValueError) as exc:
-        raise RunError(f"run {run}: {file.name} is unreadable ({exc}); fit it again.") from None
+        text = str(exc)[:200]
+        raise RunError(f"run {run}: {file.name} is unreadable ({text}); fit it again.") from None
     if not isinstance(data, dict):
         raise RunError(f"run {run}: {file.name} is malformed; fit it again.")
     return data

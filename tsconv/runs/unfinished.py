@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -54,6 +55,7 @@ def start_fit(
         found = _matching(root, name, settings)
         if found is not None:
             logger.info("resuming the interrupted fit %r", found.name)
+            claim(root, found.name)
             return found.name, found / "backup"
         logger.info("no interrupted fit with these settings to resume; starting afresh")
     elif root.is_dir():
@@ -67,6 +69,7 @@ def start_fit(
             )
     name = name or new_name()
     folder = root / name
+    claim(root, name)
     shutil.rmtree(folder, ignore_errors=True)  # a stale backup of the same name: start afresh
     folder.mkdir(parents=True)
     text = json.dumps(settings, indent=1, sort_keys=True)
@@ -74,8 +77,51 @@ def start_fit(
     return name, folder / "backup"
 
 
+def claim(root: Path, name: str) -> None:
+    """Claims run `name` for this process: `root/<name>.lock`, created exclusively.
+
+    Two `tsconv fit --name same` at once used to both train, and the second to
+    fail with a traceback when it published; now the second stops at once. A
+    lock whose process is gone (a killed fit) is taken over.
+
+    Raises:
+        InputError: when a living process holds the name.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    lock = root / f"{name}.lock"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                holder = int(lock.read_text().strip() or 0)
+            except (OSError, ValueError):
+                holder = 0
+            if holder and holder != os.getpid() and _alive(holder):
+                raise InputError(
+                    f"run {name!r} is being fitted by another tsconv (process {holder}); wait "
+                    "for it or choose another --name."
+                ) from None
+            lock.unlink(missing_ok=True)  # its process is gone: a killed fit's
+            continue
+        with os.fdopen(fd, "w") as f:
+            f.write(str(os.getpid()))
+        return
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def finish_fit(backup: Path) -> None:
-    """Removes a published fit's backups."""
+    """Removes a published fit's backups and its claim on the name."""
+    (backup.parent.parent / f"{backup.parent.name}.lock").unlink(missing_ok=True)
     shutil.rmtree(backup.parent, ignore_errors=True)
     for folder in (backup.parent.parent, backup.parent.parent.parent):
         with contextlib.suppress(OSError):

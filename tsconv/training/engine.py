@@ -110,7 +110,12 @@ class Engine:
     def from_dict(cls, values: dict) -> Engine:
         """An `Engine` from a run's `engine` entry (older runs lack some keys: the defaults)."""
         known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in known})
+        engine = cls(**{k: v for k, v in values.items() if k in known})
+        if engine.dtype_policy not in ("float32", "mixed_float16", "mixed_bfloat16"):
+            raise ValueError(f"engine.dtype_policy={str(engine.dtype_policy)[:80]!r}")
+        if engine.precision not in PRECISIONS:
+            raise ValueError(f"engine.precision={str(engine.precision)[:80]!r}")
+        return engine
 
 
 # Largest batch that XLA trains faster on a CPU (see `default_jit`).
