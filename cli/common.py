@@ -102,10 +102,14 @@ def setup(quiet: bool = False, verbose: bool = False) -> int:
         level = logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    log = logging.getLogger("tsconv")
-    log.handlers[:] = [handler]
-    log.setLevel(level)
-    log.propagate = False
+    # Python warnings (numpy's overflow and invalid-divide RuntimeWarnings) go through the
+    # same handler, so --quiet silences them too: they used to print under -q.
+    logging.captureWarnings(True)
+    for name in ("tsconv", "py.warnings"):
+        log = logging.getLogger(name)
+        log.handlers[:] = [handler]
+        log.setLevel(level)
+        log.propagate = False
     return 1 if interactive and not quiet else 0
 
 

@@ -142,3 +142,61 @@ def fsync(path: str | os.PathLike) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# Text a spreadsheet reads as a formula (`=HYPERLINK(…)` as a target's name): such cells
+# are written with a leading `'` (OWASP's advice), which spreadsheets show as text.
+FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame):
+    """A copy of a `DataFrame` whose text cells, column and index names cannot run as
+    formulas: each that starts like one gets a leading `'` (`-5` stays a number; `-x` not).
+
+    Example:
+    >>> spreadsheet_safe(pd.DataFrame({"=HYPERLINK(1)": [1.0]})).columns.tolist()
+    ["'=HYPERLINK(1)"]
+    """
+
+    def safe(value):
+        if not isinstance(value, str):
+            return value
+        risky = value.startswith(FORMULA_START) or (
+            value.startswith("-") and not value[1:2].isdigit() and value[1:2] != "."
+        )
+        return f"'{value}" if risky else value
+
+    return _map_text(frame, safe)
+
+
+def spreadsheet_text(frame):
+    """`spreadsheet_safe` undone, for a CSV tsconv wrote and reads back (a run's files).
+
+    Example:
+    >>> spreadsheet_text(spreadsheet_safe(pd.DataFrame({"=x": [1.0]}))).columns.tolist()
+    ['=x']
+    """
+
+    def plain(value):
+        if isinstance(value, str) and value.startswith("'") and len(value) > 1:
+            rest = value[1:]
+            if rest.startswith(FORMULA_START) or (rest.startswith("-") and not rest[1:2].isdigit()):
+                return rest
+        return value
+
+    return _map_text(frame, plain)
+
+
+def _map_text(frame, change):
+    """`frame` with `change` applied to its column names, index name and text cells."""
+    import pandas as pd
+
+    def texty(values) -> bool:
+        return pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)
+
+    frame = frame.rename(columns=change, index=change if texty(frame.index) else None)
+    frame.index.name = change(frame.index.name)
+    for column in frame.columns:
+        if texty(frame[column]):
+            frame[column] = frame[column].map(change)
+    return frame

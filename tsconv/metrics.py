@@ -214,6 +214,8 @@ def column_format(values) -> str:
     numbers = numbers[np.isfinite(numbers) & (numbers > 0)]
     if len(numbers) == 0:
         return "{:.3f}"
+    if numbers.max() >= 1e9 or numbers.max() < 1e-4:  # fixed decimals would run to 300 digits
+        return "{:.4g}"
     return f"{{:.{max(0, 3 - int(np.floor(np.log10(numbers.max()))))}f}}"
 
 

@@ -140,3 +140,57 @@ def test_two_fits_of_one_name_at_once_the_second_stops_at_once(fitted, tmp_path)
     assert len(second.stderr.strip().splitlines()) == 1 and "Traceback" not in second.stderr
     assert first.wait(timeout=600) == 0, first.stderr.read()[-2000:]
     assert (runs_dir / "same" / "model.keras").is_file() and not lock.exists()
+
+
+def test_values_near_1e300_are_one_line_and_warnings_follow_quiet(tmp_path, capsys):
+    """Issue 23, item 9: 1e300 went through to overflow warnings printed under -q and a
+    traceback ("SVD did not converge"); a MAPE over zeros was inf without a word."""
+    import warnings
+
+    from tsconv_cli.common import setup
+
+    n = 300
+    dates = pd.date_range("2020-01-01", periods=n, freq="D").strftime("%Y-%m-%d")
+    huge = tmp_path / "huge.csv"
+    pd.DataFrame({"date": dates, "v": [1e300 * (1 + (i % 7) / 10) for i in range(n)]}).to_csv(
+        huge, index=False
+    )
+    bad(invoke("fit", huge, *FAST, "--runs-dir", tmp_path / "runs"),
+        "holds 1e+300 at line 2, too large to compute with (above 1e+150); rescale")  # fmt: skip
+    counts = tmp_path / "counts.csv"
+    pd.DataFrame({"date": dates, "v": [max(0, (i * 7) % 11 - 4) for i in range(n)]}).to_csv(
+        counts, index=False
+    )
+    fitted = invoke("fit", counts, *FAST, "--model", "linear", "--runs-dir", tmp_path / "runs")
+    assert fitted.exit_code == 0, fitted.output
+    assert "note: test MAPE is infinite or undefined" in fitted.stdout and fitted.stderr == ""
+    capsys.readouterr()
+    setup(quiet=True)
+    warnings.warn("overflow encountered in square", RuntimeWarning, stacklevel=1)
+    assert capsys.readouterr().err == ""
+    setup(quiet=False)
+    warnings.warn("overflow encountered in square", RuntimeWarning, stacklevel=1)
+    assert "WARNING py.warnings" in capsys.readouterr().err
+
+
+def test_a_target_named_like_a_formula_is_written_as_text(tmp_path):
+    """A column named `=HYPERLINK(…)` went into CSV headers as a live formula."""
+    name = '=HYPERLINK("http://example.invalid","click")'
+    csv = tmp_path / "prices.csv"
+    price_frame().rename(columns={"Close": name}).to_csv(csv, index=False)
+    runs_dir = tmp_path / "runs"
+    fitted = invoke("fit", csv, *FAST, "--model", "linear", "--target", name,
+                    "--runs-dir", runs_dir)  # fmt: skip
+    assert fitted.exit_code == 0, fitted.output
+    out = tmp_path / "fc.csv"
+    result = _forecast(runs_dir, "--out", out)
+    assert result.exit_code == 0, result.output  # the run's CSVs read back as they were
+    assert pd.read_csv(out).columns.tolist() == ["Date", f"'{name}"]  # text, not a formula
+    assert pd.read_csv(runs_dir / "latest" / "context.csv").columns[1] == f"'{name}"
+    scores = tmp_path / "bt.csv"
+    backtest = invoke("backtest", csv, "--target", name, "--model", "linear", "--horizon", "3",
+                      "--folds", "2", "--window", "20", "--out", scores, "--no-plot")  # fmt: skip
+    assert backtest.exit_code == 0, backtest.output
+    assert not any(
+        cell.startswith("=") for cell in scores.read_text().replace("\n", ",").split(",")
+    )

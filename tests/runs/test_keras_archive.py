@@ -240,3 +240,34 @@ def test_no_pickle_or_joblib_anywhere_in_the_project():
     assert offenders == []
     # And the pattern does find what it is looking for.
     assert pattern.search("import pickle\n") and pattern.search("load(p, safe_mode=False)")
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        lambda: keras.layers.StringLookup(vocabulary=["a", "b"]),
+        lambda: keras.layers.IntegerLookup(vocabulary=[1, 2]),
+        lambda: keras.layers.TextVectorization(vocabulary=["a", "b"]),
+        lambda: keras.layers.Embedding(10, 2),
+    ],
+)
+def test_keras_layers_tsconv_never_writes_are_refused(layer, tmp_path):
+    """Issue 23, item 10: the lookup layers read vocabulary files; only layers tsconv's models,
+    image side and offered applications are made of pass (any other, even harmless, does not)."""
+    made = layer()
+    dtype = "string" if "String" in type(made).__name__ or "Text" in type(made).__name__ else None
+    inputs = keras.Input(
+        (1,), dtype=dtype or ("int64" if "Integer" in type(made).__name__ else "float32")
+    )
+    keras.Model(inputs, made(inputs)).save(tmp_path / "m.keras")
+    with pytest.raises(tsconv.RunError, match=rf"names keras.layers.{type(made).__name__} "):
+        check_keras_archive(tmp_path / "m.keras")
+
+
+@pytest.mark.parametrize("key", sorted(tsconv.image.transfer.APPLICATIONS))
+def test_every_offered_application_passes_the_narrowed_allowlist(key, tmp_path):
+    from tsconv.image.transfer import application_base
+
+    model = build_transfer_model(application_base(key, (32, 32, 3), None), 3)
+    model.save(tmp_path / "m.keras")
+    check_keras_archive(tmp_path / "m.keras")

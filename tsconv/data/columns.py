@@ -107,10 +107,15 @@ def check_features(
     return list(features)
 
 
+# Largest size a value may have: variances square it, and float64 overflows past ~1e308.
+MAX_MAGNITUDE = 1e150
+
+
 def to_numbers(column: pd.Series, name: str) -> pd.Series:
-    """Converts a column to float64, naming the first row that holds text."""
+    """Converts a column to float64, naming the first row that holds text or a value too
+    large to square (`MAX_MAGNITUDE`: near 1e300 the scaler's variance overflowed)."""
     if is_numeric(column):
-        return column.astype(np.float64)
+        return _sized(column.astype(np.float64), name)
     numbers = pd.to_numeric(column, errors="coerce")
     text = numbers.isna() & column.notna()
     if text.any():
@@ -127,7 +132,20 @@ def to_numbers(column: pd.Series, name: str) -> pd.Series:
             f"column {name!r} holds text at line {file_line(column, row)}: {value[:80]!r}; "
             f"{int(text.sum())} row(s) {cause}"
         )
-    return numbers.astype(np.float64)
+    return _sized(numbers.astype(np.float64), name)
+
+
+def _sized(numbers: pd.Series, name: str) -> pd.Series:
+    values = numbers.to_numpy()
+    huge = np.isfinite(values) & (np.abs(values) > MAX_MAGNITUDE)
+    if huge.any():
+        row = int(np.flatnonzero(huge)[0])
+        raise InputError(
+            f"column {name!r} holds {values[row]:.3g} at line {file_line(numbers, row)}, too large "
+            f"to compute with (above {MAX_MAGNITUDE:.0e}); rescale the column (e.g. divide it by "
+            f"{10 ** int(np.log10(np.abs(values[huge]).max())):.0e}) and fit again."
+        )
+    return numbers
 
 
 def handle_missing(frame: pd.DataFrame, stamps: pd.Series | None, fill: str | None) -> pd.DataFrame:

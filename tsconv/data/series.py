@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tsconv.data.columns import (
+    MAX_MAGNITUDE,
     check_features,
     handle_missing,
     pick_target,
@@ -189,6 +190,11 @@ def check_series(series: Series) -> Series:
             "tsconv.load_csv (which sorts them and refuses duplicates)."
         )
     values = series.values
+    if np.any(np.abs(values[np.isfinite(values)]) > MAX_MAGNITUDE):
+        raise InputError(
+            f"the Series holds values above {MAX_MAGNITUDE:.0e}, too large to compute with; "
+            "rescale it and fit again."
+        )
     bad = ~np.isfinite(values).all(axis=1)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])

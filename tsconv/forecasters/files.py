@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tsconv.errors import RunError
+from tsconv.files import spreadsheet_safe, spreadsheet_text
 from tsconv.plots import plot_fit
 from tsconv.preprocessing.scaling import StandardScaler
 from tsconv.runs import kinds, run_dir
@@ -44,9 +45,11 @@ def write_forecaster_files(fc, folder: Path) -> None:
         + "in scaled model units; sampled forecasts draw from them for a point head"
     )
     run_dir.write_json(folder / RESIDUALS, {"about": about, "values": fc.residuals_.tolist()})
-    fc.history_.to_csv(folder / "history.csv")
-    fc.predictions_.to_csv(folder / "predictions.csv")
-    fc.context_.to_csv(folder / "context.csv")
+    # Names and ids that start like a formula are written as text (read back by
+    # `_read_timed_csv`): a run's CSVs are opened in spreadsheets too.
+    spreadsheet_safe(fc.history_).to_csv(folder / "history.csv")
+    spreadsheet_safe(fc.predictions_).to_csv(folder / "predictions.csv")
+    spreadsheet_safe(fc.context_).to_csv(folder / "context.csv")
     id_column = fc.data_["id_column"] if fc.many_series else None
     plot_fit(
         fc.history_,
@@ -201,7 +204,7 @@ def read_forecaster(path: str | os.PathLike, cls: type):
     try:
         values = run_dir.read_json(residuals)["values"] if residuals.exists() else []
         fc.residuals_ = np.asarray(values, np.float32).reshape(-1)
-        fc.history_ = pd.read_csv(path / "history.csv", index_col=0)
+        fc.history_ = spreadsheet_text(pd.read_csv(path / "history.csv", index_col=0))
         fc.predictions_ = read_predictions(path, config)
         columns = [fc.data_["target"], *fc.data_["features"], *fc.future_features_]
         fc.context_ = _read_timed_csv(path / "context.csv", fc.data_, columns)
@@ -230,8 +233,8 @@ def _read_timed_csv(path: Path, data: dict, numeric: list[str] | None = None) ->
         ValueError: when it is not the CSV the run wrote: a time that is not a
             date, or a `numeric` column missing or not all finite numbers.
     """
-    ids = {data["id_column"]: str} if data.get("id_column") else None
-    frame = pd.read_csv(path, index_col=0, dtype=ids, compression=None)
+    ids = {data["id_column"]: str, f"'{data['id_column']}": str} if data.get("id_column") else None
+    frame = spreadsheet_text(pd.read_csv(path, index_col=0, dtype=ids, compression=None))
     if data.get("time_column") is not None:
         frame.index = pd.DatetimeIndex(
             pd.to_datetime(frame.index, format="ISO8601"), name=data["time_column"]

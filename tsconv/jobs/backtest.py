@@ -25,7 +25,7 @@ from tsconv.data.panel import Panel, load_series_or_panel
 from tsconv.data.reading import CSVFormat
 from tsconv.data.series import describe_span
 from tsconv.errors import InputError
-from tsconv.files import check_writable, write_atomically
+from tsconv.files import check_writable, spreadsheet_safe, write_atomically
 from tsconv.metrics import column_format, diebold_mariano
 from tsconv.plots import plot_backtest
 from tsconv.preprocessing.window_choice import check_window_option
@@ -333,8 +333,9 @@ def backtest_csv(
     if out is not None:
         out_path = Path(out)
         forecasts_path = out_path.with_name(f"{out_path.stem}_forecasts.csv")
-        write_atomically(out_path, lambda tmp: result.scores.to_csv(tmp, index=False))
-        write_atomically(forecasts_path, lambda tmp: result.forecasts.to_csv(tmp, index=False))
+        scores, forecasts = spreadsheet_safe(result.scores), spreadsheet_safe(result.forecasts)
+        write_atomically(out_path, lambda tmp: scores.to_csv(tmp, index=False))
+        write_atomically(forecasts_path, lambda tmp: forecasts.to_csv(tmp, index=False))
     if plot is not None:
         plot_path = Path(plot)
         history = result.history

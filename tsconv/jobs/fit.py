@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from math import isfinite
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -147,6 +148,14 @@ def _errors(metrics: dict) -> list[str]:
             lines.append(f"  {label:{width}} {mae:>10} {rmse:>10} {e['mape']:7.3f}%")
     lines.append(naive_verdict(metrics["test"]))
     test = metrics["test"]
+    undefined = sorted(
+        {k.upper() for who in ("model", "naive") for k, v in test[who].items() if not isfinite(v)}
+    )
+    if undefined:
+        lines.append(
+            f"note: test {', '.join(undefined)} is infinite or undefined (a MAPE over actual "
+            "values of 0, or errors too large for float64): compare the MAE."
+        )
     if "seasonal_naive" in test and test["seasonal_naive"]["mae"] > 0:
         seasonal = test["model"]["mae"] / test["seasonal_naive"]["mae"]
         lines.append(

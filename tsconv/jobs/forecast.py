@@ -21,7 +21,7 @@ from tsconv.arguments import check_horizon
 from tsconv.data.panel import Panel, as_panel, load_panel_csv
 from tsconv.data.series import Series, load_csv
 from tsconv.errors import InputError
-from tsconv.files import check_writable, write_atomically
+from tsconv.files import check_writable, spreadsheet_safe, write_atomically
 from tsconv.forecasters.forecaster import Forecaster
 from tsconv.json_values import plain, table_records
 from tsconv.plots import plot_forecast
@@ -66,7 +66,8 @@ class ForecastReport:
 
     def to_csv(self) -> str:
         """The forecast as CSV text, as `out` holds it (long format without an index)."""
-        return self.table.to_csv(index=not isinstance(self.table.index, pd.RangeIndex))
+        table = spreadsheet_safe(self.table)  # `=HYPERLINK(…)` as a name is text, not a formula
+        return table.to_csv(index=not isinstance(self.table.index, pd.RangeIndex))
 
     def to_json(self) -> dict:
         """The run, the files written and the forecast rows, as plain JSON values."""
@@ -173,7 +174,8 @@ def forecast_run(
     many = forecaster.many_series
     out_path = None
     if out is not None:
-        out_path = write_atomically(out, lambda tmp: table.to_csv(tmp, index=not many))
+        safe = spreadsheet_safe(table)
+        out_path = write_atomically(out, lambda tmp: safe.to_csv(tmp, index=not many))
     plot_path = None
     if plot is not None:
         histories, forecasts = _plotted(forecaster, data, table)

@@ -131,6 +131,9 @@ def stationarity(values: np.ndarray) -> Stationarity | None:
     x = x[np.isfinite(x)]
     if len(x) < MIN_ROWS or np.ptp(x) == 0:
         return None
+    # Both statistics are scale-free; dividing by the largest size first keeps squares of
+    # values near 1e300 finite (they overflowed into "SVD did not converge").
+    x = x / np.max(np.abs(x))
     kpss = kpss_statistic(x)
     adf = adf_statistic(x)
     critical = adf_critical_5(len(x))

@@ -8,7 +8,9 @@ deserialization`. So tsconv reads the archive itself first, with `zipfile` and
 `json` only (no deserializer runs), and allows only what its own models and
 image runs contain: Keras layer, initializer, regularizer, constraint, loss,
 metric, optimizer and dtype-policy *classes* from modules Keras has already
-imported, Keras's named activations, and classes registered under `tsconv>`.
+imported (layers only from `KERAS_LAYERS`, the ones tsconv's models, image side and
+offered `keras.applications` bases are made of), Keras's named activations, and
+classes registered under `tsconv>`.
 Anything else is refused with its location. Only then does Keras load it,
 with `safe_mode=True` as a second wall.
 
@@ -73,9 +75,27 @@ REFUSED_CLASSES = {
 FUNCTION_MODULES = {"keras.activations", "keras.losses", "keras.metrics"}
 
 
+# The Keras layers a file may name: those tsconv's models, its image side (CNNs,
+# augmentation, transfer heads) and the `keras.applications` bases it offers are made of
+# (`tests/runs/test_keras_archive.py` saves each of them and checks this covers them).
+# Any other layer is refused, even a harmless one: `StringLookup`, `IntegerLookup` and
+# `TextVectorization` read vocabulary files, and only Keras's safe mode stopped them.
+KERAS_LAYERS = {
+    "InputLayer", "Dense", "Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv2D",
+    "BatchNormalization", "LayerNormalization", "Normalization", "Rescaling",
+    "Dropout", "SpatialDropout1D", "SpatialDropout2D", "Flatten", "Reshape", "Activation",
+    "ReLU", "Softmax", "Add", "Multiply", "Concatenate", "Identity", "ZeroPadding2D",
+    "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D", "Resizing", "RandomFlip", "RandomRotation", "RandomTranslation",
+    "RandomZoom", "RandomShear", "RandomContrast", "RandomBrightness", "RandomCrop",
+    "GaussianNoise",
+}  # fmt: skip
+# Graph containers a functional or sequential model is saved as.
+KERAS_MODELS = {"Functional", "Sequential", "Model"}
+
+
 def _allowed_bases() -> tuple[type, ...]:
     return (
-        keras.layers.Layer,
         keras.initializers.Initializer,
         keras.regularizers.Regularizer,
         keras.constraints.Constraint,
@@ -271,8 +291,14 @@ def _object_refusal(node: dict, where: str) -> str | None:
             return None
         return f"function {module}.{name} (at {where})"
     cls = getattr(loaded, class_name, None)
-    if inspect.isclass(cls) and issubclass(cls, _allowed_bases()):
-        return None
+    if not inspect.isclass(cls):
+        return f"{label} (at {where})"
+    if issubclass(cls, keras.Model):
+        return None if class_name in KERAS_MODELS else f"{label} (at {where})"
+    if issubclass(cls, keras.layers.Layer):
+        return None if class_name in KERAS_LAYERS else f"{label} (at {where})"
+    if issubclass(cls, _allowed_bases()):
+        return None  # initializers, regularizers, constraints, losses, metrics, ops: data
     return f"{label} (at {where})"
 
 
