@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from results_file import RESULTS, write_results
+from results_file import RESULTS, markdown_table, write_results
 
 import tsconv
 from tsconv import metrics
@@ -133,22 +133,6 @@ def score(case: str, forecasts: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["model", "variant"])
 
 
-def markdown(table: pd.DataFrame) -> str:
-    """The table in Markdown, numbers to 3 decimals (seconds whole)."""
-
-    def cell(column: str, value) -> str:
-        if not isinstance(value, float):
-            return str(value)
-        if np.isnan(value):
-            return "–"
-        return f"{value:.0f}" if "seconds" in column else f"{value:.3f}"
-
-    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-    for _, row in table.iterrows():
-        lines.append("| " + " | ".join(cell(c, row[c]) for c in table.columns) + " |")
-    return "\n".join(lines)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="+", choices=sorted(CASES))
@@ -176,7 +160,7 @@ def main() -> None:
         new.to_csv(store, index=False)
         store.with_suffix(".new.csv").unlink()
         table = score(case, new)
-        text = markdown(table)
+        text = markdown_table(table)
         print(text, flush=True)
         name, horizon, _ = CASES[case]
         write_results(

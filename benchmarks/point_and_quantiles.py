@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from results_file import write_results
+from results_file import markdown_table, write_results
 
 import tsconv
 from tsconv.backtesting.folds import fold_origins, observed_until
@@ -90,20 +90,6 @@ def run(case: str, model: str) -> dict:
     }
 
 
-def markdown(table: pd.DataFrame) -> str:
-    """The table in Markdown: 3 significant decimals, seconds whole."""
-
-    def cell(column: str, value) -> str:
-        if not isinstance(value, float):
-            return str(value)
-        return f"{value:.0f}" if column == "seconds" else f"{value:.3f}"
-
-    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-    for _, row in table.iterrows():
-        lines.append("| " + " | ".join(cell(c, row[c]) for c in table.columns) + " |")
-    return "\n".join(lines)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", default=",".join(CASES))
@@ -111,7 +97,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = [run(c, m) for c in args.cases.split(",") for m in args.models.split(",")]
     table = pd.DataFrame(rows)
-    text = markdown(table)
+    text = markdown_table(table)
     print(text)
     better = int((table["median / point"] > 1).sum())
     narrower = int((table["centred / raw"] < 1).sum())

@@ -38,3 +38,25 @@ def write_results(
     out.write_text(header + (f"{about}\n\n" if about else "\n") + f"{body}\n")
     print(f"wrote {out}")
     return out
+
+
+def markdown_table(table) -> str:
+    """A `DataFrame` as a Markdown table: numbers to 3 decimals, columns named like
+    `seconds` whole, NaN as `–`.
+
+    Example:
+    >>> markdown_table(pd.DataFrame({"model": ["tcn"], "MASE": [1.23456], "seconds": [61.2]}))
+    '| model | MASE | seconds |\\n|---|---|---|\\n| tcn | 1.235 | 61 |'
+    """
+
+    def cell(column: str, value) -> str:
+        if not isinstance(value, float):
+            return str(value)
+        if value != value:
+            return "–"
+        return f"{value:.0f}" if "seconds" in column else f"{value:.3f}"
+
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    for _, row in table.iterrows():
+        lines.append("| " + " | ".join(cell(c, row[c]) for c in table.columns) + " |")
+    return "\n".join(lines)

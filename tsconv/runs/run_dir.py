@@ -180,7 +180,7 @@ def clean_stale(runs_dir: Path) -> None:
         if not entry.name.startswith(TMP_PREFIX):
             continue
         pid = entry.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and _alive(int(pid)):
+        if pid.isdigit() and process_alive(int(pid)):
             continue
         logger.info("removing %s, left by an interrupted fit", entry)
         if entry.is_symlink() or entry.is_file():
@@ -189,7 +189,8 @@ def clean_stale(runs_dir: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` is running (one owned by another user counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tsconv.errors import InputError
 from tsconv.files import write_atomically
+from tsconv.runs.run_dir import process_alive
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def claim(root: Path, name: str) -> None:
                 holder = int(lock.read_text().strip() or 0)
             except (OSError, ValueError):
                 holder = 0
-            if holder and holder != os.getpid() and _alive(holder):
+            if holder and holder != os.getpid() and process_alive(holder):
                 raise InputError(
                     f"run {name!r} is being fitted by another tsconv (process {holder}); wait "
                     "for it or choose another --name."
@@ -107,16 +108,6 @@ def claim(root: Path, name: str) -> None:
         with os.fdopen(fd, "w") as f:
             f.write(str(os.getpid()))
         return
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def finish_fit(backup: Path) -> None:
