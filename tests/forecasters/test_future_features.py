@@ -12,7 +12,7 @@ from conftest import TINY
 from tsconv.backtesting.backtest import run_backtest
 from tsconv.data.calendar import future_index
 from tsconv.errors import InputError
-from tsconv.forecasters import forecasting_mixin
+from tsconv.forecasters import rollout_paths
 
 
 def promoted(rows: int = 400, seed: int = 0) -> tsconv.Series:
@@ -162,6 +162,6 @@ def test_a_backtest_with_future_features_passes_the_audit_and_it_catches_a_step_
     def one_too_early(known):
         return np.vstack([known[2:], known[-1:]])
 
-    monkeypatch.setattr(forecasting_mixin, "lead_known", one_too_early)
+    monkeypatch.setattr(rollout_paths, "lead_known", one_too_early)
     leaky = run_backtest(series, ["linear"], horizon=7, folds=2, audit=True, samples=0, **options)
     assert not leaky.audit["passed"] and leaky.audit["leaks"] == ["linear fold 1", "linear fold 2"]
