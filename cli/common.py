@@ -40,6 +40,11 @@ DATE_FORMAT = typer.Option("--date-format", help="The format of every date, e.g.
 ENCODING = typer.Option(
     "--encoding", help="The file's text encoding, e.g. latin-1 [default: utf-8]."
 )
+TIMEZONE = typer.Option(
+    "--timezone",
+    help="Zone of times written with offsets (+02:00), e.g. Europe/Paris: calendar features "
+    "and holidays follow its clock [default: the offset when it never changes, else UTC].",
+)
 
 
 def csv_format(
@@ -48,6 +53,7 @@ def csv_format(
     dayfirst: bool | None,
     date_format: str | None,
     encoding: str | None = None,
+    timezone: str | None = None,
 ) -> dict | None:
     """The CSV-reading options given (`tsconv.data.reading.CSVFormat` fields), or None."""
     if sep is not None and sep.lower() in ("tab", "\\t"):
@@ -58,6 +64,7 @@ def csv_format(
         "dayfirst": dayfirst,
         "date_format": date_format,
         "encoding": encoding,
+        "timezone": timezone,
     }
     return {k: v for k, v in given.items() if v is not None} or None
 

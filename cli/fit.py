@@ -20,6 +20,7 @@ from tsconv_cli.common import (
     OUTPUT_STEPS,
     QUIET,
     SEP,
+    TIMEZONE,
     VERBOSE,
     WINDOW_HELP,
     calendar_option,
@@ -66,6 +67,7 @@ def fit(
     dayfirst: Annotated[bool | None, DAYFIRST] = None,
     date_format: Annotated[str | None, DATE_FORMAT] = None,
     encoding: Annotated[str | None, ENCODING] = None,
+    timezone: Annotated[str | None, TIMEZONE] = None,
     id_column: Annotated[
         str | None,
         typer.Option(
@@ -201,7 +203,7 @@ def fit(
             fill=fill,
             id_column=id_column,
             wide=wide,
-            csv_format=csv_format(sep, decimal, dayfirst, date_format, encoding),
+            csv_format=csv_format(sep, decimal, dayfirst, date_format, encoding, timezone),
             name=name,
             runs_dir=runs_dir,
             resume=resume,

@@ -229,3 +229,36 @@ def test_offsets_across_daylight_saving_in_any_column_are_the_time(write_csv, ca
     with caplog.at_level("WARNING", logger="tsconv"):
         load_csv(write_csv(text, "two.csv"), target="v")
     assert "column 'opened' holds dates but is not the time column ('date')" in caplog.text
+
+
+def _paris_hours(start: str, hours: int) -> str:
+    """Hourly rows as a Paris logger writes them: local time with its offset, across DST."""
+    utc = pd.date_range(start, periods=hours, freq="h", tz="UTC")
+    local = utc.tz_convert("Europe/Paris")
+    return "".join(f"{t.isoformat()},{t.hour}\n" for t in local)
+
+
+def test_the_wall_clock_of_offset_times_for_calendar_features(write_csv, caplog):
+    """Issue 23, item 7: the index is UTC, and with --timezone the calendar and holiday
+    features follow the local clock: noon is noon on both sides of a daylight-saving change."""
+    from tsconv.data.covariates import calendar_known
+    from tsconv.data.dates import local_index
+
+    path = write_csv("time,hour\n" + _paris_hours("2021-10-29 00:00", 120), "paris.csv")
+    with caplog.at_level("INFO", logger="tsconv"):
+        utc = load_csv(path)
+    assert utc.timezone is None and "changes offset (+01:00, +02:00" in caplog.text
+    paris = load_csv(path, csv_format=CSVFormat(timezone="Europe/Paris"))
+    assert paris.timezone == "Europe/Paris" and paris.freq == "h" and paris.regular
+    assert (paris.index == utc.index).all()  # UTC either way: only the clock differs
+    hours = local_index(paris.index, paris.timezone).hour
+    np.testing.assert_array_equal(hours, paris.values[:, 0])  # the logger's own hour column
+    features = calendar_known(paris.index, "h", (24,), zone="Europe/Paris")[:-1]
+    noon = features[np.flatnonzero(hours == 12)]
+    np.testing.assert_allclose(noon, noon[:1].repeat(len(noon), axis=0), atol=1e-12)
+    utc_noon = calendar_known(paris.index, "h", (24,))[:-1][np.flatnonzero(hours == 12)]
+    assert not np.allclose(utc_noon[0], utc_noon[-1])  # in UTC, noon moved by an hour
+    summer = write_csv("time,v\n" + _paris_hours("2021-07-01 00:00", 48), "summer.csv")
+    assert load_csv(summer).timezone == "+02:00"  # one offset throughout: that clock
+    with pytest.raises(InputError, match=r"unknown time zone 'Mars/Olympus'; give a name like"):
+        load_csv(path, csv_format=CSVFormat(timezone="Mars/Olympus"))

@@ -29,6 +29,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
 from tsconv.data.calendar import future_index
+from tsconv.data.dates import local_index
 from tsconv.data.seasons import calendar_seasons, check_seasons
 from tsconv.errors import InputError
 
@@ -199,10 +200,16 @@ def resolve_calendar(
 
 
 def calendar_known(
-    index: pd.Index, freq: str | None, seasons: Sequence[int], horizon: int = 0
+    index: pd.Index,
+    freq: str | None,
+    seasons: Sequence[int],
+    horizon: int = 0,
+    zone: str | None = None,
 ) -> np.ndarray:
     """Calendar features of `index` and the `horizon + 1` steps after it: the known values
     `tsconv.preprocessing.windowing.lead_known` takes (`(rows + 1, k)` for `horizon=0`).
+    With `zone`, a UTC index is read as that zone's wall clock (`dates.local_index`):
+    noon is noon on both sides of a daylight-saving change.
 
     Example:
     >>> calendar_known(pd.RangeIndex(10), None, (4,), horizon=5).shape
@@ -210,7 +217,8 @@ def calendar_known(
     """
     check_regular(index, freq)
     after = future_index(index[-1], freq, horizon + 1)
-    return calendar_features(index.append(after), freq, seasons).to_numpy(np.float64)
+    stamps = local_index(index.append(after), zone)
+    return calendar_features(stamps, freq, seasons).to_numpy(np.float64)
 
 
 def _nominal_days(offset, base: str) -> float:

@@ -7,9 +7,11 @@ way is refused naming both lines (see `parse_times`).
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import warnings
+import zoneinfo
 
 import numpy as np
 import pandas as pd
@@ -253,6 +255,76 @@ def _is_a_date(value) -> bool:
     with warnings.catch_warnings():  # dateutil's guesses on a single value
         warnings.simplefilter("ignore", UserWarning)
         return pd.notna(pd.to_datetime(str(value), errors="coerce", format="mixed"))
+
+
+def time_zone(raw: pd.DataFrame, name: str, csv_format: CSVFormat | None = None) -> str | None:
+    """The zone whose local time the time column's offsets (`+02:00`, `Z`) stand for, or None.
+
+    The index is UTC whenever dates carry offsets (`parse_times`); this names the
+    wall clock that calendar features and holiday dates use: `csv_format.timezone`
+    (`--timezone Europe/Paris`), else the offset itself when it never changes
+    (`+02:00`), else None — UTC, said in the log, since offsets alone do not say
+    when the next daylight-saving change falls.
+
+    Example:
+    >>> rows = pd.DataFrame({"t": ["2021-03-01T00:00:00+01:00", "2021-03-01T01:00:00+01:00"]})
+    >>> time_zone(rows, "t")
+    '+01:00'
+    """
+    given = (csv_format or CSVFormat()).timezone
+    column = raw[name]
+    if pd.api.types.is_datetime64_any_dtype(column):
+        zone = getattr(column.dt, "tz", None)
+        return given or (str(zone) if zone is not None else None)
+    text = column.dropna().astype(str).str.strip()
+    offsets = text.str.extract(r"(Z|[+-]\d{2}:?\d{2})$")[0]
+    if len(text) == 0 or offsets.isna().all():
+        if given:
+            logger.warning(
+                "--timezone %s is for times written with offsets (+02:00); column %r has none, "
+                "so its times are read as written",
+                given,
+                name,
+            )
+        return None
+    if given:
+        return given
+    seen = set(
+        offsets.dropna()
+        .str.replace("Z", "+00:00")
+        .str.replace(r"(\d{2})(\d{2})$", r"\1:\2", regex=True)
+    )
+    if len(seen) == 1:
+        return seen.pop()
+    logger.info(
+        "column %r changes offset (%s: daylight saving?); times are UTC, and so are calendar "
+        "features: --timezone NAME (e.g. Europe/Paris) uses its local time",
+        name,
+        ", ".join(sorted(seen)[:4]),
+    )
+    return None
+
+
+def local_index(index: pd.Index, zone: str | None) -> pd.Index:
+    """A UTC index as `zone`'s wall clock (tz-aware), for calendar features; as it is
+    when `zone` is None or the index holds step numbers.
+
+    Example:
+    >>> utc = pd.DatetimeIndex(["2021-10-31 00:00", "2021-10-31 01:00"])
+    >>> local_index(utc, "Europe/Paris").hour.tolist()  # the clock went back at 01:00 UTC
+    [2, 2]
+    """
+    if zone is None or not isinstance(index, pd.DatetimeIndex):
+        return index
+    fixed = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", zone)
+    if fixed:
+        minutes = int(fixed[2]) * 60 + int(fixed[3])
+        zone = datetime.timezone(
+            datetime.timedelta(minutes=-minutes if fixed[1] == "-" else minutes)
+        )
+    else:
+        zone = zoneinfo.ZoneInfo(zone)
+    return index.tz_localize("UTC").tz_convert(zone)
 
 
 def _cell(value) -> str:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from tsconv.data.calendar import future_index
 from tsconv.data.covariates import calendar_known, check_regular
+from tsconv.data.dates import local_index
 from tsconv.data.panel import Panel
 from tsconv.errors import InputError
 
@@ -226,7 +227,9 @@ def fit_known(
     if not (names or calendar or country):
         return None
     return {
-        sid: known_inputs(s.frame, s.freq, names, calendar, country, label=panel.label(sid))
+        sid: known_inputs(
+            s.frame, s.freq, names, calendar, country, label=panel.label(sid), zone=s.timezone
+        )
         for sid, s in panel.series.items()
     }
 
@@ -240,6 +243,7 @@ def known_inputs(
     horizon: int = 0,
     future: pd.DataFrame | None = None,
     label: str = "",
+    zone: str | None = None,
 ) -> np.ndarray | None:
     """The known-in-advance values of `frame`'s rows, the `horizon` steps after and one more:
     `(rows + horizon + 1, k)`, the user's columns `names`, then the calendar's Fourier terms
@@ -254,6 +258,8 @@ def known_inputs(
         horizon: forecast steps (0 when fitting: only the step after the rows).
         future: the user columns' values at the forecast steps (see `future_rows`).
         label: the series, for messages.
+        zone: the time zone whose wall clock the calendar and holiday dates follow
+            when the index is UTC (`Series.timezone`), or None.
 
     Example:
     >>> frame = pd.DataFrame({"y": np.ones(5), "price": np.arange(5.0)})
@@ -267,11 +273,11 @@ def known_inputs(
         tail = observed if ahead is None else np.vstack([observed, ahead])
         parts.append(np.vstack([tail, tail[-1:]]))  # the row after: never read
     if calendar:
-        parts.append(calendar_known(frame.index, freq, calendar, horizon))
+        parts.append(calendar_known(frame.index, freq, calendar, horizon, zone))
     if country:
         check_regular(frame.index, freq)
         stamps = frame.index.append(future_index(frame.index[-1], freq, horizon + 1))
-        parts.append(holiday_flags(stamps, freq, country))
+        parts.append(holiday_flags(local_index(stamps, zone), freq, country))
     return np.column_stack(parts) if parts else None
 
 

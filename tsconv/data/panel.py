@@ -27,7 +27,7 @@ from tsconv.data.columns import (
     stamp,
     to_numbers,
 )
-from tsconv.data.dates import combine_time_parts, find_time_column, parse_times
+from tsconv.data.dates import combine_time_parts, find_time_column, parse_times, time_zone
 from tsconv.data.gaps import settle_frequency
 from tsconv.data.reading import CSVFormat, read_rows, sniff_format
 from tsconv.data.series import Series, load_csv
@@ -246,6 +246,7 @@ def load_panel_csv(
     rest = raw.drop(columns=[id_column])
     time_column = find_time_column(rest, time_column)
     stamps = parse_times(rest, time_column, csv_format) if time_column else None
+    zone = time_zone(rest, time_column, csv_format) if time_column else None
     target = pick_target(rest, target, time_column, features or ())
     features = check_features(rest, features or [], target, time_column)
     used = [target, *features]
@@ -258,7 +259,9 @@ def load_panel_csv(
     for sid, rows in ids.groupby(ids, sort=False).groups.items():
         frame = numbers.loc[rows]
         when = stamps.loc[rows] if stamps is not None else None
-        series[str(sid)] = _one_series(frame, when, target, features, time_column, fill, path, sid)
+        series[str(sid)] = _one_series(
+            frame, when, target, features, time_column, fill, path, sid, zone
+        )
     _log(path, series, "long")
     return Panel(series, id_column, target, features, time_column, "long", str(path))
 
@@ -266,6 +269,7 @@ def load_panel_csv(
 def _wide(raw: pd.DataFrame, path, time_column, fill, csv_format) -> Panel:
     time_column = find_time_column(raw, time_column)
     stamps = parse_times(raw, time_column, csv_format) if time_column else None
+    zone = time_zone(raw, time_column, csv_format) if time_column else None
     names = [c for c in raw.columns if c != time_column]
     if not names:
         raise InputError(f"{path} has no series columns besides the time column.")
@@ -297,12 +301,14 @@ def _wide(raw: pd.DataFrame, path, time_column, fill, csv_format) -> Panel:
                     f"({int(bad.sum())} in all). Choose --fill ffill, --fill interpolate or "
                     "--fill drop."
                 )
-        series[str(name)] = _one_series(frame, when, "value", [], time_column, fill, path, name)
+        series[str(name)] = _one_series(
+            frame, when, "value", [], time_column, fill, path, name, zone
+        )
     _log(path, series, "wide")
     return Panel(series, "series_id", "value", [], time_column, "wide", str(path))
 
 
-def _one_series(frame, when, target, features, time_column, fill, path, name) -> Series:
+def _one_series(frame, when, target, features, time_column, fill, path, name, zone=None) -> Series:
     """One series' rows (file order) → a `Series` sorted by time, gaps filled."""
     frame = handle_missing(frame, when, fill)
     if when is not None:
@@ -315,7 +321,7 @@ def _one_series(frame, when, target, features, time_column, fill, path, name) ->
         frame, freq, regular = settle_frequency(frame, fill, f"{path}, series {name!r}")
     else:
         freq, regular = None, True
-    return Series(frame, target, list(features), time_column, freq, regular, str(path))
+    return Series(frame, target, list(features), time_column, freq, regular, str(path), zone)
 
 
 def _reject_duplicate_pairs(ids: pd.Series, stamps: pd.Series, id_column: str) -> None:

@@ -18,6 +18,7 @@ import lzma
 import os
 import re
 import zipfile
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,10 +48,14 @@ class CSVFormat:
             reads both ways.
         date_format: a `strftime` format every date follows, e.g. `%d.%m.%Y`.
         encoding: the file's text encoding, e.g. `latin-1` for an older Excel export.
+        timezone: the time zone whose wall clock times with offsets (`+02:00`) were
+            written in, e.g. `Europe/Paris`: the index is UTC, and calendar
+            features and holiday dates use this zone's local time (`tsconv.data.dates.
+            time_zone`); default: the offset itself when it never changes, else UTC.
 
     Example:
-    >>> CSVFormat(sep=";", decimal=",").check()
-    CSVFormat(sep=';', decimal=',', dayfirst=None, date_format=None, encoding='utf-8')
+    >>> CSVFormat(sep=";", decimal=",").check().sep
+    ';'
     """
 
     sep: str | None = None
@@ -58,6 +63,7 @@ class CSVFormat:
     dayfirst: bool | None = None
     date_format: str | None = None
     encoding: str = "utf-8"
+    timezone: str | None = None
 
     def check(self) -> CSVFormat:
         """Returns itself; raises `InputError` for a separator or decimal mark not offered."""
@@ -75,6 +81,14 @@ class CSVFormat:
             raise InputError(
                 f"unknown encoding {self.encoding!r}; e.g. --encoding latin-1 or cp1252."
             ) from None
+        if self.timezone is not None:
+            try:
+                zoneinfo.ZoneInfo(self.timezone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise InputError(
+                    f"unknown time zone {str(self.timezone)[:80]!r}; give a name like "
+                    "Europe/Paris or America/New_York (--timezone)."
+                ) from None
         if self.date_format is not None and "%" not in self.date_format:
             raise InputError(
                 f"date format {self.date_format!r} has no % field; e.g. --date-format %d.%m.%Y."

@@ -25,6 +25,7 @@ from tsconv.data.dates import (
     combine_time_parts,
     find_time_column,
     parse_times,
+    time_zone,
     unused_dates,
 )
 from tsconv.data.gaps import settle_frequency
@@ -48,6 +49,9 @@ class Series:
         freq: pandas frequency string (e.g. `"B"`, `"MS"`), or None for step numbers.
         regular: False when the spacing of timestamps varies beyond the frequency.
         source: where the data came from (a path), for the run's record.
+        timezone: for times written with offsets (the index is then UTC), the zone
+            whose wall clock calendar features and holiday dates use
+            (`tsconv.data.dates.time_zone`); None: the index as it is.
 
     Example:
     >>> s = load_csv("datasets/msft.csv")
@@ -62,6 +66,7 @@ class Series:
     freq: str | None = None
     regular: bool = True
     source: str = ""
+    timezone: str | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -133,6 +138,7 @@ def load_csv(
     columns = list(raw.columns)
     time_column = find_time_column(raw, time_column)
     stamps = parse_times(raw, time_column, csv_format) if time_column else None
+    zone = time_zone(raw, time_column, csv_format) if time_column else None
     for name in unused_dates(raw, time_column)[:3]:
         logger.warning(
             "column %r holds dates but is not the time column (%s); --time-column %s uses it",
@@ -176,6 +182,7 @@ def load_csv(
         freq=freq,
         regular=regular,
         source=str(path),
+        timezone=zone,
     )
 
 

@@ -10,11 +10,13 @@ CSVs in long format (the id column first).
 from __future__ import annotations
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from tsconv.data.dates import local_index
 from tsconv.errors import RunError
 from tsconv.files import spreadsheet_safe, spreadsheet_text
 from tsconv.plots import plot_fit
@@ -266,7 +268,7 @@ def check_data_facts(data, many: bool) -> dict:
     features = data.setdefault("features", [])
     if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
         raise ValueError(f"data.features={str(features)[:80]}")
-    for key in ("time_column", "id_column"):
+    for key in ("time_column", "id_column", "timezone"):
         if data.get(key) is not None and not isinstance(data[key], str):
             raise ValueError(f"data.{key}={str(data[key])[:80]}")
     if many and not isinstance(data.get("id_column"), str):
@@ -281,6 +283,11 @@ def check_data_facts(data, many: bool) -> dict:
             to_offset(freq)
         except (TypeError, ValueError):
             raise ValueError(f"data.freq={str(freq)[:80]!r} is not a frequency") from None
+    if data.get("timezone") is not None:
+        try:
+            local_index(pd.DatetimeIndex(["2000-01-01"]), data["timezone"])
+        except (ValueError, KeyError, zoneinfo.ZoneInfoNotFoundError):
+            raise ValueError(f"data.timezone={data['timezone'][:80]!r} is not a zone") from None
     floors = data.get("lower", {})  # since issue 22: {id: 0.0 or None}
     if not isinstance(floors, dict) or not all(
         v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))

@@ -75,6 +75,7 @@ class RolloutPathsMixin(SeriesSelectionMixin):
                 horizon,
                 ahead.get(sid),
                 f"series {sid!r}" if self.many_series else "",
+                self.data_.get("timezone"),  # runs before it: None, the index as it is
             )
             if known is not None:
                 # The columns appended after each forecast step carry the next step's values.

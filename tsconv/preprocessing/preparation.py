@@ -269,6 +269,8 @@ def describe_prepared(panel: Panel, prepared: dict[str, Prepared]) -> dict:
         "time_column": panel.time_column,
         "target": panel.target,
         "features": list(panel.features),
+        # the wall clock of calendar and holiday features for a UTC index (one file: one zone)
+        "timezone": next(iter(panel.series.values())).timezone,
     }
     if panel.many:
         return {
