@@ -25,8 +25,11 @@ from tsconv.errors import InputError
 STDOUT = "-"
 
 
-def check_writable(path: str | os.PathLike, option: str = "--out") -> None:
+def check_writable(path: str | os.PathLike, option: str = "--out", probe: bool = True) -> None:
     """Raises `InputError` now if `path` could not be written later (after minutes of work).
+
+    With `probe`, a file is created in its folder and removed, to be sure; without, only
+    what the path is (a folder, a socket, a missing folder) is checked.
 
     Example:
     >>> check_writable("/no/such/folder/forecast.csv")
@@ -51,9 +54,8 @@ def check_writable(path: str | os.PathLike, option: str = "--out") -> None:
             f"cannot write {option} {path}: the folder {folder} does not exist; create it or "
             f"give {option} in a folder that does."
         )
-    if target.exists() and not target.is_file():
-        return  # a pipe or a device: written through, nothing is created beside it
-    check_folder(folder, f"{option} {path}", option)
+    if probe and (not target.exists() or target.is_file()):  # not a pipe or a device
+        check_folder(folder, f"{option} {path}", option)
 
 
 def check_folder(folder: str | os.PathLike, what: str, option: str) -> None:
@@ -98,7 +100,7 @@ def write_atomically(
     >>> write_atomically("forecast.csv", lambda tmp: table.to_csv(tmp))
     PosixPath('forecast.csv')
     """
-    check_writable(path)
+    check_writable(path, probe=False)  # the write itself says the rest, as an InputError
     if str(path) == STDOUT:
         _write_through(None, write, suffix)
         return Path(path)
@@ -149,9 +151,17 @@ def fsync(path: str | os.PathLike) -> None:
 FORMULA_START = ("=", "+", "@", "\t", "\r")
 
 
+def _formula_like(text: str) -> bool:
+    """Starts as a spreadsheet formula would (`-5` and `-.5` are numbers; `-x` is not)."""
+    return text.startswith(FORMULA_START) or (
+        text.startswith("-") and not text[1:2].isdigit() and text[1:2] != "."
+    )
+
+
 def spreadsheet_safe(frame):
     """A copy of a `DataFrame` whose text cells, column and index names cannot run as
-    formulas: each that starts like one gets a leading `'` (`-5` stays a number; `-x` not).
+    formulas: each that starts like one (after any `'`) gets a leading `'`, so that
+    `spreadsheet_text` gives back exactly what was written.
 
     Example:
     >>> spreadsheet_safe(pd.DataFrame({"=HYPERLINK(1)": [1.0]})).columns.tolist()
@@ -159,12 +169,9 @@ def spreadsheet_safe(frame):
     """
 
     def safe(value):
-        if not isinstance(value, str):
-            return value
-        risky = value.startswith(FORMULA_START) or (
-            value.startswith("-") and not value[1:2].isdigit() and value[1:2] != "."
-        )
-        return f"'{value}" if risky else value
+        if isinstance(value, str) and _formula_like(value.lstrip("'")):
+            return f"'{value}"
+        return value
 
     return _map_text(frame, safe)
 
@@ -173,15 +180,13 @@ def spreadsheet_text(frame):
     """`spreadsheet_safe` undone, for a CSV tsconv wrote and reads back (a run's files).
 
     Example:
-    >>> spreadsheet_text(spreadsheet_safe(pd.DataFrame({"=x": [1.0]}))).columns.tolist()
-    ['=x']
+    >>> spreadsheet_text(spreadsheet_safe(pd.DataFrame({"'=x": [1.0]}))).columns.tolist()
+    ["'=x"]
     """
 
     def plain(value):
-        if isinstance(value, str) and value.startswith("'") and len(value) > 1:
-            rest = value[1:]
-            if rest.startswith(FORMULA_START) or (rest.startswith("-") and not rest[1:2].isdigit()):
-                return rest
+        if isinstance(value, str) and value.startswith("'") and _formula_like(value.lstrip("'")):
+            return value[1:]
         return value
 
     return _map_text(frame, plain)

@@ -185,10 +185,15 @@ def test_a_target_named_like_a_formula_is_written_as_text(tmp_path):
     assert result.exit_code == 0, result.output  # the run's CSVs read back as they were
     assert pd.read_csv(out).columns.tolist() == ["Date", f"'{name}"]  # text, not a formula
     assert pd.read_csv(runs_dir / "latest" / "context.csv").columns[1] == f"'{name}"
+    # Series ids go into every backtest CSV: ids that start like formulas are written as text.
+    frames = [price_frame(seed=k).assign(series_id=sid) for k, sid in enumerate(["=SUM(1)", "@x"])]
+    panel = tmp_path / "panel.csv"
+    pd.concat(frames).to_csv(panel, index=False)
     scores = tmp_path / "bt.csv"
-    backtest = invoke("backtest", csv, "--target", name, "--model", "linear", "--horizon", "3",
-                      "--folds", "2", "--window", "20", "--out", scores, "--no-plot")  # fmt: skip
+    backtest = invoke("backtest", panel, "--target", "Close", "--model", "linear",
+                      "--horizon", "3", "--folds", "2", "--window", "20", "--out", scores,
+                      "--no-plot")  # fmt: skip
     assert backtest.exit_code == 0, backtest.output
-    assert not any(
-        cell.startswith("=") for cell in scores.read_text().replace("\n", ",").split(",")
-    )
+    for written in (scores, tmp_path / "bt_forecasts.csv"):
+        ids = set(pd.read_csv(written)["series_id"])
+        assert ids == {"'=SUM(1)", "'@x"}, ids

@@ -17,51 +17,60 @@ BUSINESS_DAY_COVERAGE = 0.9
 
 
 def infer_frequency(index: pd.Index) -> tuple[str | None, bool, str]:
-    """Infers the frequency of a sorted time index.
-
-    Args:
-        index: a sorted `DatetimeIndex`, or a `RangeIndex` of step numbers.
-
-    Returns:
-        `(freq, regular, note)`: a pandas frequency string (None for step
-        numbers), whether the spacing is regular at that frequency, and a
-        sentence for the log (empty when there is nothing to say). Daily
-        weekday-only data with holidays missing is business-daily (`"B"`),
-        regular, with the gaps counted in the note. Other uneven spacing
-        gets the most common step as its frequency and `regular=False`.
+    """Infers the frequency of a sorted time index (`frequency_and_gaps` without the gaps).
 
     Example:
     >>> infer_frequency(pd.date_range("2024-01-01", periods=5, freq="MS"))
     ('MS', True, '')
     """
+    return frequency_and_gaps(index)[:3]
+
+
+def frequency_and_gaps(index: pd.Index) -> tuple[str | None, bool, str, Gaps | None]:
+    """Infers the frequency of a sorted time index, and the timestamps missing from it.
+
+    Args:
+        index: a sorted `DatetimeIndex`, or a `RangeIndex` of step numbers.
+
+    Returns:
+        `(freq, regular, note, gaps)`: a pandas frequency string (None for step
+        numbers), whether the spacing is regular at that frequency, a sentence
+        for the log (empty when there is nothing to say), and the missing
+        timestamps (`find_gaps`) or None. Daily weekday-only data with holidays
+        missing is business-daily (`"B"`), regular, with the gaps counted in the
+        note. Timestamps on a calendar grid with some missing get that grid's
+        frequency (40 months left out stay `"MS"`) and `regular=False`; other
+        uneven spacing the most common step.
+
+    Example:
+    >>> months = pd.date_range("2024-01-01", periods=9, freq="MS").delete([3])
+    >>> frequency_and_gaps(months)[:2], len(frequency_and_gaps(months)[3].missing)
+    (('MS', False), 1)
+    """
     if not isinstance(index, pd.DatetimeIndex):
-        return None, True, ""
+        return None, True, "", None
     if len(index) < 3:
         step = index[-1] - index[0] if len(index) == 2 else pd.Timedelta(days=1)
-        return _offset_string(step), False, "too few rows to infer a frequency"
+        return _offset_string(step), False, "too few rows to infer a frequency", None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas 3 warns that infer_freq will return an offset
         freq = pd.infer_freq(index)
     if freq is not None:
-        return _offset_string(freq), True, ""
+        return _offset_string(freq), True, "", None
     midnight = bool((index == index.normalize()).all())
     if midnight and bool((index.day_of_week < 5).all()):
         expected = len(pd.bdate_range(index[0], index[-1]))
         if len(index) >= BUSINESS_DAY_COVERAGE * expected:
-            gaps = expected - len(index)
-            return "B", True, f"business-daily, {gaps} business day(s) absent (holidays)"
-    step = pd.Timedelta(index.to_series().diff().dropna().mode().iloc[0])
+            absent = expected - len(index)
+            return "B", True, f"business-daily, {absent} business day(s) absent (holidays)", None
     gaps = find_gaps(index)
     if gaps is not None:
-        return gaps.freq, False, gaps.describe()
-    return (
-        _offset_string(step),
-        False,
-        (
-            "irregular timestamps: spacing varies; forecasts step by the most common "
-            f"spacing ({step})"
-        ),
+        return gaps.freq, False, gaps.describe(), gaps
+    step = pd.Timedelta(index.to_series().diff().dropna().mode().iloc[0])
+    note = (
+        f"irregular timestamps: spacing varies; forecasts step by the most common spacing ({step})"
     )
+    return _offset_string(step), False, note, None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,6 +22,8 @@ from tsconv.data.reading import CSVFormat
 from tsconv.errors import InputError, listed, quoted
 
 TIME_COLUMN_NAMES = ("date", "datetime", "time", "timestamp", "ds")
+# A UTC offset at the end of a date-time: `Z`, `+02:00`, `-0500`.
+OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
 
 logger = logging.getLogger(__name__)
 
@@ -273,11 +275,15 @@ def time_zone(raw: pd.DataFrame, name: str, csv_format: CSVFormat | None = None)
     """
     given = (csv_format or CSVFormat()).timezone
     column = raw[name]
-    if pd.api.types.is_datetime64_any_dtype(column):
+    if pd.api.types.is_datetime64_any_dtype(column):  # a DataFrame's own zone, if any
         zone = getattr(column.dt, "tz", None)
-        return given or (str(zone) if zone is not None else None)
+        return given or (_zone_name(zone) if zone is not None else None)
     text = column.dropna().astype(str).str.strip()
-    offsets = text.str.extract(r"(Z|[+-]\d{2}:?\d{2})$")[0]
+    # One format per column (`parse_times`): the first rows say whether there are offsets,
+    # and only then is every row scanned for them (not on each load of a plain file).
+    offsets = text.head(100).str.extract(OFFSET)[0]
+    if not offsets.isna().all():
+        offsets = text.str.extract(OFFSET)[0]
     if len(text) == 0 or offsets.isna().all():
         if given:
             logger.warning(
@@ -303,6 +309,16 @@ def time_zone(raw: pd.DataFrame, name: str, csv_format: CSVFormat | None = None)
         ", ".join(sorted(seen)[:4]),
     )
     return None
+
+
+def _zone_name(zone) -> str:
+    """A tz object's name as `local_index` reads it: `Europe/Paris`, `UTC` or `+02:00`."""
+    key = getattr(zone, "key", None) or getattr(zone, "zone", None)  # zoneinfo, pytz
+    if isinstance(key, str):
+        return key
+    minutes = int(pd.Timestamp("2000-01-01", tz=zone).utcoffset().total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def local_index(index: pd.Index, zone: str | None) -> pd.Index:

@@ -3,7 +3,7 @@
 A monthly file with 40 months left out used to get the frequency `31D` and
 future dates that walked off month starts; a ten-year hole was bridged as if
 the rows before and after it were neighbours. Here the frequency comes from
-the timestamps that are present (`calendar.find_gaps`), and then:
+the timestamps that are present (`calendar.frequency_and_gaps`), and then:
 
 - with `fill="ffill"` or `"interpolate"` the missing timestamps are added and
   their values filled like any other missing value;
@@ -19,7 +19,7 @@ import logging
 
 import pandas as pd
 
-from tsconv.data.calendar import find_gaps, infer_frequency
+from tsconv.data.calendar import frequency_and_gaps
 from tsconv.data.columns import handle_missing
 from tsconv.data.seasons import calendar_seasons
 from tsconv.errors import InputError
@@ -69,8 +69,7 @@ def settle_frequency(
     >>> len(filled), freq, regular, round(float(filled["v"].iloc[7]), 2)
     (30, 'MS', True, 6.33)
     """
-    freq, regular, note = infer_frequency(frame.index)
-    gaps = None if regular else find_gaps(frame.index)
+    freq, regular, note, gaps = frequency_and_gaps(frame.index)
     if gaps is None:
         if not regular:
             logger.warning("%s: %s", source, note)
